@@ -1,0 +1,35 @@
+"""Run the WSGI app under gunicorn from inside the `casedesk` command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _App(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from casedesk.wsgi import application
+
+        return application
+
+
+def run(bind: str, workers: int = 2, threads: int = 4) -> None:
+    _App(
+        {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "timeout": 60,
+        }
+    ).run()

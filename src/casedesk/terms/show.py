@@ -1,0 +1,56 @@
+"""Plain-text tables of a terms document, for `casedesk terms show`."""
+
+from __future__ import annotations
+
+from .document import SEVERITIES, Level, Terms
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _contacts(level: Level) -> str:
+    if not level.contact_tiers:
+        return "no limit"
+    return ", ".join(f"{t.nodes} nodes: {t.max_contacts}" for t in level.contact_tiers)
+
+
+def _quota(level: Level) -> str:
+    quota = level.quota
+    if quota is None:
+        return "unlimited"
+    sevs = " & ".join(str(s) for s in quota.severities)
+    return f"Sev {sevs}: {quota.limit} a year, others unlimited"
+
+
+def render(terms: Terms) -> str:
+    cal = terms.calendar
+    levels = terms.levels.values()
+    out = [
+        f"Terms {terms.version} ({terms.vendor}), tracking numbers {terms.tracking_prefix}-<n>",
+        f"Business hours: {cal.opens:%H:%M}-{cal.closes:%H:%M} {cal.timezone}, "
+        f"{', '.join(cal.business_days)}; holidays: {cal.holidays.country or 'none'}"
+        f"{' + ' + str(len(cal.holidays.extra)) + ' extra' if cal.holidays.extra else ''}"
+        f"{' - ' + str(len(cal.holidays.removed)) + ' removed' if cal.holidays.removed else ''}",
+        f"Channels: web starts at Severity {terms.channels.web.initial_severity}, "
+        f"e-mail at Severity {terms.channels.email.initial_severity}",
+        "",
+        _table(
+            ["level", "coverage", "patches", *[f"sev {s}" for s in SEVERITIES]],
+            [
+                [lv.name, lv.coverage, "yes" if lv.emergency_patches else "no"]
+                + [str(lv.target(s)) for s in SEVERITIES]
+                for lv in levels
+            ],
+        ),
+        "",
+        _table(
+            ["level", "contact limit", "incident quota"],
+            [[lv.name, _contacts(lv), _quota(lv)] for lv in levels],
+        ),
+        "",
+        "Exclusions: " + ", ".join(f"({code})" for code in terms.exclusions),
+    ]
+    return "\n".join(out)
