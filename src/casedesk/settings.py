@@ -32,6 +32,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "casedesk.core",
+    "casedesk.customers",
+    "casedesk.cases",
+    "casedesk.mail",
+    "casedesk.portal",
+    "casedesk.console",
+    "casedesk.api",
+    "casedesk.reports",
 ]
 
 MIDDLEWARE = [
