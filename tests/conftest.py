@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+pytest_plugins = ["tests.world"]
+
 import os
 import subprocess
 import sys

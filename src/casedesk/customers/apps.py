@@ -1,6 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_groups(**kwargs: Any) -> None:
+    from .roles import ensure_groups
+
+    ensure_groups()
 
 
 class CustomersConfig(AppConfig):
     name = "casedesk.customers"
     label = "customers"
+    verbose_name = "Customers and entitlements"
+
+    def ready(self) -> None:
+        # After auth has created this app's permissions (its receiver was connected first).
+        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="customers-ensure-groups")

@@ -1,0 +1,50 @@
+"""Who is who: support engineers and managers are Django groups; contacts are SupportContacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import SupportContact
+
+AGENTS = "Support engineers"
+MANAGERS = "Support managers"
+
+_CUSTOMER_MODELS = ("customer", "subscription", "supportcontact", "release", "quotaentry")
+
+
+def _in_group(user: Any, name: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return any(g.name == name for g in user.groups.all())
+
+
+def is_manager(user: Any) -> bool:
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return _in_group(user, MANAGERS)
+
+
+def is_agent(user: Any) -> bool:
+    """True for support engineers and for managers (a manager can do an engineer's work)."""
+    return is_manager(user) or _in_group(user, AGENTS)
+
+
+def contact_of(user: Any) -> SupportContact | None:
+    """The user's SupportContact, active or not; None for staff and strangers."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return SupportContact.objects.select_related("customer").filter(user=user).first()
+
+
+def ensure_groups() -> tuple[Group, Group]:
+    """Create both groups; managers get the admin permissions on customers, engineers view."""
+    agents, _ = Group.objects.get_or_create(name=AGENTS)
+    managers, _ = Group.objects.get_or_create(name=MANAGERS)
+    perms = Permission.objects.filter(
+        content_type__app_label="customers", content_type__model__in=_CUSTOMER_MODELS
+    )
+    managers.permissions.add(*[p for p in perms if not p.codename.startswith("delete_")])
+    agents.permissions.add(*[p for p in perms if p.codename.startswith("view_")])
+    return agents, managers
