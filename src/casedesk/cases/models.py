@@ -1,0 +1,191 @@
+"""Cases and their append-only history. Only casedesk.cases.services writes these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web form"
+    EMAIL = "email", "E-mail"
+    API = "api", "API"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    TRIAGED = "triaged", "Triaged"
+    WAITING = "waiting", "Waiting on customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    EXCLUDED = "excluded", "Closed as out of scope"
+
+
+OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.WAITING)
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.EXCLUDED)
+
+
+class Outcome(models.TextChoices):
+    PENDING = "", "Pending"
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+    NO_TARGET = "no_target", "Reasonable efforts"
+
+
+class SeverityRequest(models.TextChoices):
+    NONE = "", "None"
+    PENDING = "pending", "Awaiting confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class Case(models.Model):
+    number = models.PositiveBigIntegerField(unique=True)
+    tracking_number = models.CharField(max_length=32, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+    )
+    subscription = models.ForeignKey(
+        "customers.Subscription", on_delete=models.PROTECT, related_name="cases"
+    )
+    contact = models.ForeignKey(
+        "customers.SupportContact", on_delete=models.PROTECT, related_name="cases"
+    )
+    # The level and terms at receipt: a later upgrade does not rewrite this case's SLA.
+    level = models.CharField(max_length=40)
+    terms_version = models.ForeignKey("customers.TermsVersion", on_delete=models.PROTECT)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    subject = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    product = models.CharField(max_length=100, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+    release = models.ForeignKey(
+        "customers.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version_exclusion = models.CharField(max_length=10, blank=True)
+    requested_severity = models.PositiveSmallIntegerField(null=True, blank=True)
+    severity_request = models.CharField(
+        max_length=10, choices=SeverityRequest.choices, default=SeverityRequest.NONE, blank=True
+    )
+    severity = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    # Derived from the events; `casedesk sla verify` recomputes and compares them.
+    response_deadline = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    response_outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True
+    )
+    lowered_before_response = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    exclusion_code = models.CharField(max_length=10, blank=True)
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The agents' queue: open cases by response deadline.
+            models.Index(fields=["status", "response_deadline"], name="case_queue"),
+            # A customer's case list in the portal, newest first.
+            models.Index(fields=["customer", "-received_at"], name="case_customer_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", "Received"
+    SEVERITY_REQUESTED = "severity_requested", "Severity requested"
+    SEVERITY_CHANGED = "severity_changed", "Severity changed"
+    SEVERITY_DECLINED = "severity_declined", "Severity request declined"
+    REPLIED = "replied", "Replied"
+    CUSTOMER_REPLIED = "customer_replied", "Customer replied"
+    NOTE = "note", "Internal note"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    ASSIGNED = "assigned", "Assigned"
+    EXCLUDED = "excluded", "Closed as out of scope"
+    REOPENED = "reopened", "Reopened"
+    PATCH_REQUESTED = "patch_requested", "Emergency patch requested"
+    PATCH_REFUSED = "patch_refused", "Emergency patch refused"
+    PATCH_DELIVERED = "patch_delivered", "Emergency patch delivered"
+    QUOTA_CHARGED = "quota_charged", "Incident charged to quota"
+    QUOTA_OVERRIDDEN = "quota_overridden", "Quota overridden"
+    QUOTA_REFUSED = "quota_refused", "Raise refused: quota used up"
+    ATTACHED = "attached", "File attached"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history. Never updated or deleted (a trigger enforces it on PostgreSQL)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Who acted, as shown to people: a contact without a login, "system", an agent's name.
+    actor_label = models.CharField(max_length=200)
+    at = models.DateTimeField()
+    public = models.BooleanField(default=True)
+    body = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # RFC 5322 Message-ID of the mail that carried (or announced) this event, for threading.
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=150)
+    size = models.PositiveBigIntegerField()
+    public = models.BooleanField(default=True)
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatchRequest(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        DELIVERED = "delivered", "Delivered"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="patch_requests")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    summary = models.TextField()
+    requested_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"patch for {self.case_id} ({self.state})"
+
+
+class TrackingCounter(models.Model):
+    """SQLite's tracking-number counter (PostgreSQL uses a sequence instead)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,50 @@
+"""The case services: the only code that writes cases. Every interface calls these."""
+
+from .access import (
+    access_case,
+    cases_visible_to,
+    find_case_by_message_ids,
+    find_case_by_ref,
+)
+from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
+from .intake import customer_reply, open_case, reopen
+from .patches import deliver_patch, request_patch
+from .responses import add_note, respond
+from .severity import (
+    change_severity,
+    confirm_severity_request,
+    decline_severity_request,
+    request_severity_change,
+)
+from .sla_fields import derive, drift, refresh_sla
+from .status import agents, assign, close, close_excluded, set_status
+
+__all__ = [
+    "CaseError",
+    "CaseNotFound",
+    "Forbidden",
+    "NotEntitled",
+    "access_case",
+    "add_note",
+    "agents",
+    "assign",
+    "cases_visible_to",
+    "change_severity",
+    "close",
+    "close_excluded",
+    "confirm_severity_request",
+    "customer_reply",
+    "decline_severity_request",
+    "deliver_patch",
+    "derive",
+    "drift",
+    "find_case_by_message_ids",
+    "find_case_by_ref",
+    "open_case",
+    "refresh_sla",
+    "reopen",
+    "request_patch",
+    "request_severity_change",
+    "respond",
+    "set_status",
+]

@@ -1,0 +1,69 @@
+"""The one permission-checked way to read cases. Unknown and forbidden both raise CaseNotFound."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.customers.models import SupportContact
+from casedesk.customers.roles import contact_of, is_agent
+
+from .errors import CaseNotFound, Forbidden
+
+
+def cases_visible_to(user: object) -> QuerySet[Case]:
+    """Agents see every case; an active contact sees their own organisation's; others none."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    if is_agent(user):
+        return Case.objects.all()
+    contact = contact_of(user)
+    if contact is None:
+        return Case.objects.none()
+    if not contact.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(customer_id=contact.customer_id)
+
+
+def access_case(user: object, ref: int | str, *, lock: bool = False) -> Case:
+    qs = cases_visible_to(user).select_related(
+        "customer", "subscription", "contact", "terms_version"
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    case = _by_ref(qs, ref)
+    if case is None:
+        raise CaseNotFound(ref)
+    return case
+
+
+def _by_ref(qs: QuerySet[Case], ref: int | str) -> Case | None:
+    ref = str(ref).strip()
+    if ref.isdigit():
+        return qs.filter(pk=int(ref)).first()
+    return qs.filter(tracking_number__iexact=ref).first()
+
+
+def find_case_by_ref(ref: str) -> Case | None:
+    """A case by tracking number (no permission check: intake checks the sender itself)."""
+    return Case.objects.filter(tracking_number__iexact=ref.strip()).first()
+
+
+def find_case_by_message_ids(message_ids: list[str]) -> Case | None:
+    ids = [m.strip() for m in message_ids if m and m.strip()]
+    if not ids:
+        return None
+    event = (
+        CaseEvent.objects.filter(message_id__in=ids).select_related("case").order_by("-at").first()
+    )
+    return event.case if event else None
+
+
+def require_agent(user: object, action: str) -> None:
+    if not is_agent(user):
+        raise Forbidden(f"Only support engineers can {action}.")
+
+
+def require_contact_of(contact: SupportContact, case: Case) -> None:
+    if not contact.is_active or contact.customer_id != case.customer_id:
+        raise CaseNotFound(case.tracking_number)

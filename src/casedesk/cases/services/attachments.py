@@ -1,0 +1,73 @@
+"""Files on cases, stored through Django's storage API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from collections.abc import Iterable
+from typing import Protocol
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from casedesk.cases.models import Attachment, Case, CaseEvent
+
+from .errors import CaseError
+
+
+class Upload(Protocol):
+    name: str
+    size: int
+    content_type: str
+
+    def read(self) -> bytes: ...
+
+
+FileSpec = tuple[str, str, bytes] | Upload
+
+
+def _unpack(item: FileSpec) -> tuple[str, str, bytes]:
+    if isinstance(item, tuple):
+        return item
+    return item.name, getattr(item, "content_type", "") or "", item.read()
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def check_sizes(files: Iterable[FileSpec]) -> None:
+    """Refuse oversized files before anything is written."""
+    limit = settings.CASEDESK_MAX_ATTACHMENT_BYTES
+    for item in files:
+        size = item.size if not isinstance(item, tuple) else len(item[2])
+        name = item.name if not isinstance(item, tuple) else item[0]
+        if size > limit:
+            raise CaseError(
+                f"{name} is {_human(size)}; the limit is {_human(limit)} per file. "
+                "Compress it or split it, then attach it again.",
+                field="attachments",
+            )
+
+
+def store(
+    case: Case, event: CaseEvent | None, files: Iterable[FileSpec], at: dt.datetime, public: bool
+) -> list[Attachment]:
+    stored = []
+    for item in files:
+        name, content_type, data = _unpack(item)
+        name = (name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
+        content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        attachment = Attachment(
+            case=case,
+            event=event,
+            name=name,
+            content_type=content_type[:150],
+            size=len(data),
+            public=public,
+            uploaded_at=at,
+        )
+        attachment.file.save(name, ContentFile(data), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored

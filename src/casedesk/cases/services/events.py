@@ -1,0 +1,50 @@
+"""Writing the append-only event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.customers.models import SupportContact
+
+Actor = AbstractBaseUser | SupportContact | None
+
+
+def actor_fields(actor: Actor) -> tuple[Any, str]:
+    """(user or None, label shown to people) for whoever acted."""
+    if actor is None:
+        return None, "casedesk"
+    if isinstance(actor, SupportContact):
+        return actor.user, f"{actor.name} <{actor.email}>"
+    label = actor.get_full_name() if hasattr(actor, "get_full_name") else ""  # type: ignore[union-attr]
+    return actor, label or actor.get_username()
+
+
+def record(
+    case: Case,
+    kind: str,
+    actor: Actor,
+    at: dt.datetime,
+    *,
+    body: str = "",
+    reason: str = "",
+    public: bool = True,
+    message_id: str = "",
+    **data: Any,
+) -> CaseEvent:
+    user, label = actor_fields(actor)
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=user,
+        actor_label=label,
+        at=at,
+        body=body,
+        reason=reason,
+        public=public,
+        message_id=message_id[:300],
+        data=data,
+    )

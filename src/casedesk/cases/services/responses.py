@@ -1,0 +1,81 @@
+"""Engineers' public replies and internal notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from casedesk.cases.models import Case, CaseEvent, EventKind, Status
+from casedesk.lib import clock
+
+from . import attachments as files
+from .access import require_agent
+from .errors import CaseError
+from .events import record
+from .retry import retry_on_lock
+from .sla_fields import refresh_sla
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("terms_version").get(pk=case.pk)
+
+
+@retry_on_lock
+def respond(
+    agent: AbstractBaseUser,
+    case: Case,
+    body: str,
+    *,
+    at: dt.datetime | None = None,
+    attachments: Sequence[files.FileSpec] = (),
+    message_id: str = "",
+) -> CaseEvent:
+    """A public reply to the customer; the first one stops the response clock."""
+    require_agent(agent, "reply to customers")
+    if not body.strip():
+        raise CaseError("The reply is empty.", field="body")
+    files.check_sizes(attachments)
+    at = at or clock.now()
+    with transaction.atomic():
+        case = _locked(case)
+        first = case.first_response_at is None
+        event = record(
+            case,
+            EventKind.REPLIED,
+            agent,
+            at,
+            body=body,
+            message_id=message_id,
+            first_response=first,
+        )
+        files.store(case, event, attachments, at, public=True)
+        if case.is_open:
+            case.status = Status.WAITING
+        case.updated_at = at
+        case.save(update_fields=["status", "updated_at"])
+        refresh_sla(case)
+    return event
+
+
+@retry_on_lock
+def add_note(
+    agent: AbstractBaseUser,
+    case: Case,
+    body: str,
+    *,
+    at: dt.datetime | None = None,
+    attachments: Sequence[files.FileSpec] = (),
+) -> CaseEvent:
+    """An internal note: never shown to the customer, never stops the clock."""
+    require_agent(agent, "write internal notes")
+    if not body.strip():
+        raise CaseError("The note is empty.", field="body")
+    files.check_sizes(attachments)
+    at = at or clock.now()
+    with transaction.atomic():
+        event = record(case, EventKind.NOTE, agent, at, body=body, public=False)
+        files.store(case, event, attachments, at, public=False)
+    return event

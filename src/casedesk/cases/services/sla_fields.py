@@ -1,0 +1,87 @@
+"""The SLA fields stored on a case, derived from its events and its terms.
+
+Every service that writes an event which can move the deadline calls `refresh_sla`, and
+`casedesk sla verify` calls `derive` to check the stored fields: one rule, two uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from casedesk.cases.models import Case, CaseEvent, EventKind, Outcome
+from casedesk.terms import sla
+
+
+@dataclass(frozen=True)
+class SlaFields:
+    response_deadline: dt.datetime | None
+    first_response_at: dt.datetime | None
+    response_outcome: str
+    lowered_before_response: bool
+
+    FIELDS = (
+        "response_deadline",
+        "first_response_at",
+        "response_outcome",
+        "lowered_before_response",
+    )
+
+
+def counts_as_response(event: CaseEvent) -> bool:
+    """Terms: the first public reply by a support engineer; auto-acknowledgements do not count."""
+    return event.kind == EventKind.REPLIED and event.public and not event.data.get("automatic")
+
+
+def derive(case: Case, events: Iterable[CaseEvent]) -> SlaFields:
+    terms = case.terms_version.terms
+    events = sorted(events, key=lambda e: (e.at, e.id or 0))
+    received = next(e for e in events if e.kind == EventKind.RECEIVED)
+    severity = int(received.data["severity"])
+    deadline = sla.deadline(terms, case.level, severity, case.received_at)
+    first_response: dt.datetime | None = None
+    lowered = False
+    for event in events:
+        if event.kind == EventKind.SEVERITY_CHANGED and first_response is None:
+            old, new = int(event.data["from"]), int(event.data["to"])
+            lowered = lowered or new > old
+            deadline = sla.changed_deadline(
+                terms,
+                case.level,
+                received=case.received_at,
+                current_deadline=deadline,
+                changed_at=event.at,
+                old_severity=old,
+                new_severity=new,
+                first_response_at=None,
+            )
+        elif first_response is None and counts_as_response(event):
+            first_response = event.at
+    return SlaFields(deadline, first_response, _outcome(deadline, first_response), lowered)
+
+
+def _outcome(deadline: dt.datetime | None, first_response: dt.datetime | None) -> str:
+    if deadline is None:
+        return Outcome.NO_TARGET
+    if first_response is None:
+        return Outcome.PENDING
+    return Outcome.MET if first_response <= deadline else Outcome.BREACHED
+
+
+def refresh_sla(case: Case) -> SlaFields:
+    fields = derive(case, case.events.all())
+    for name in SlaFields.FIELDS:
+        setattr(case, name, getattr(fields, name))
+    case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
+    return fields
+
+
+def drift(case: Case, events: Iterable[CaseEvent]) -> dict[str, tuple[object, object]]:
+    """Stored vs derived values for every SLA field that differs."""
+    fields = derive(case, events)
+    return {
+        name: (getattr(case, name), getattr(fields, name))
+        for name in SlaFields.FIELDS
+        if getattr(case, name) != getattr(fields, name)
+    }

@@ -1,0 +1,107 @@
+"""`casedesk sla verify` and `casedesk sla explain` against real cases."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from casedesk.cases import services as cs
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.cases.sla_cli import verify_cases
+from casedesk.lib import clock
+
+from .helpers import pt
+
+pytestmark = pytest.mark.django_db
+
+
+def _lifecycle(world, rng: random.Random, n: int) -> Case:
+    """One case through a random but plausible life, entirely through the services."""
+    contact = rng.choice([world.alice, world.carol])
+    received = pt(2026, 3, 2, 0, 0) + rng.random() * (pt(2026, 10, 30) - pt(2026, 3, 2))
+    case = cs.open_case(
+        contact, channel=rng.choice(["web", "email"]), subject=f"case {n}", received_at=received
+    )
+    at = received
+    for _ in range(rng.randint(0, 3)):
+        at = at + rng.random() * (pt(2026, 1, 2) - pt(2026, 1, 1))
+        severity = rng.choice([s for s in (1, 2, 3, 4) if s != case.severity])
+        with clock.pinned(at):
+            case = cs.change_severity(world.agent, case, severity, "triage")
+        if rng.random() < 0.5:
+            with clock.pinned(at + (pt(2026, 1, 1, 2) - pt(2026, 1, 1))):
+                cs.respond(world.agent, case, "on it")
+            case.refresh_from_db()
+    return case
+
+
+def _clone(cases: list[Case], copies: int) -> None:
+    """Multiply service-made cases (stored fields and events as the services wrote them)."""
+    next_number = Case.objects.order_by("-number").values_list("number", flat=True).first() + 1
+    events = {c.pk: list(c.events.all()) for c in cases}
+    for _ in range(copies):
+        batch = []
+        for case in cases:
+            clone = Case.objects.get(pk=case.pk)
+            clone.pk = None
+            clone.number = next_number
+            clone.tracking_number = f"CASE-{next_number}"
+            next_number += 1
+            batch.append((clone, events[case.pk]))
+        Case.objects.bulk_create([c for c, _ in batch])
+        new_events = []
+        for clone, evs in batch:
+            for ev in evs:
+                ev_copy = CaseEvent(
+                    **{f.attname: getattr(ev, f.attname) for f in CaseEvent._meta.fields}
+                )
+                ev_copy.pk = None
+                ev_copy.case_id = clone.pk
+                new_events.append(ev_copy)
+        CaseEvent.objects.bulk_create(new_events)
+
+
+@pytest.mark.slow
+def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
+    rng = random.Random(7)
+    originals = [_lifecycle(world, rng, n) for n in range(100)]
+    _clone(originals, 99)
+    assert Case.objects.count() == 10_000
+    out = io.StringIO()
+    assert verify_cases(out) == 0
+    assert out.getvalue().strip().endswith("10000 cases checked, 0 with drift")
+
+    victim = Case.objects.exclude(response_deadline=None).order_by("?").first()
+    stored = victim.response_deadline
+    Case.objects.filter(pk=victim.pk).update(response_deadline=stored.replace(year=2030))
+    out = io.StringIO()
+    assert verify_cases(out) == 1
+    text = out.getvalue()
+    assert f"{victim.tracking_number}: response_deadline stored 2030" in text
+    assert "10000 cases checked, 1 with drift" in text
+
+
+def test_explain_shows_the_steps_and_every_severity_change(world):
+    # Premium Sev 3 received Fri 20 Nov 16:30 PT; raised to Sev 1 on Mon 23 Nov 09:10 PT.
+    case = cs.open_case(
+        world.alice, channel="web", subject="Slow", received_at=pt(2026, 11, 20, 16, 30)
+    )
+    with clock.pinned(pt(2026, 11, 23, 9, 10)):
+        cs.change_severity(world.agent, case, 1, "production down")
+    out = io.StringIO()
+    call_command("sla", "explain", case.tracking_number, stdout=out)
+    text = out.getvalue()
+    assert "received via Web form at Severity 3; target 1 business day" in text
+    assert "Severity 3 → 1 by agent (production down)" in text
+    assert "raised: the earlier of the current deadline (Mon 23 Nov 2026 16:30 PST)" in text
+    assert "→ Mon 23 Nov 2026 10:10 PST" in text
+    assert "Response deadline: Mon 23 Nov 2026 10:10 PST" in text
+
+
+def test_explain_an_unknown_case_says_what_to_give(world):
+    with pytest.raises(CommandError, match="No case CASE-999999; give a tracking number"):
+        call_command("sla", "explain", "CASE-999999")
