@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "casedesk.console",
     "casedesk.api",
     "casedesk.reports",
+    "casedesk.watch",
 ]
 
 MIDDLEWARE = [
