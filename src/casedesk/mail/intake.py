@@ -1,0 +1,425 @@
+"""Inbound mail into cases: record first, then act, answer only after the commit.
+
+`accept()` is the one entry point for every intake (SMTP, IMAP, tests). It stores the raw
+message, then processes it in the same transaction; the SMTP reply it returns is what the
+sender's server sees, so "250" is only ever said about committed work.
+
+The case and customer apps are reached through `Desk`, a thin seam over
+`casedesk.cases.services` and `SupportContact`, so intake can be exercised on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+
+from casedesk.lib import clock
+from casedesk.mail import outbound
+from casedesk.mail.loops import should_auto_reply
+from casedesk.mail.models import InboundMessage, InboundStatus, UnverifiedNotice
+from casedesk.mail.parse import ParsedMessage, clean_text, parse_message
+from casedesk.mail.tokens import mail_domain, mail_local_part, make_token, verify_token
+
+log = logging.getLogger(__name__)
+
+REPLY_DUPLICATE = "250 OK: already have it"
+REPLY_HELD = "250 OK: received, held for review"
+REPLY_KEPT = "250 OK: received, kept for an engineer"
+REPLY_RETRY = "451 4.3.0 Received but not processed; please try again later"
+# Statuses whose processing did not finish: a redelivery processes them again.
+RETRYABLE = (InboundStatus.RECEIVED, InboundStatus.FAILED)
+
+
+class Desk(Protocol):
+    """What intake needs from the case and customer apps."""
+
+    permanent_errors: tuple[type[Exception], ...]
+
+    def tracking_prefix(self) -> str | None: ...
+    def contact_for(self, address: str) -> Any | None: ...
+    def case_by_id(self, case_id: int) -> Any | None: ...
+    def case_by_ref(self, ref: str) -> Any | None: ...
+    def case_by_message_ids(self, ids: list[str]) -> Any | None: ...
+    def may_reply(self, contact: Any, case: Any) -> bool: ...
+    def open_case(self, contact: Any, parsed: ParsedMessage, received_at: dt.datetime) -> Any: ...
+    def customer_reply(
+        self, contact: Any, case: Any, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Any: ...
+
+
+class CaseServicesDesk:
+    """The real desk: `casedesk.cases.services` and active `SupportContact`s.
+
+    Imports happen on first use, so a message is stored even when those apps are broken.
+    """
+
+    @cached_property
+    def cs(self) -> Any:
+        from casedesk.cases import services
+
+        return services
+
+    @cached_property
+    def case_model(self) -> Any:
+        from casedesk.cases.models import Case
+
+        return Case
+
+    @cached_property
+    def contact_model(self) -> Any:
+        from casedesk.customers.models import SupportContact
+
+        return SupportContact
+
+    @property
+    def permanent_errors(self) -> tuple[type[Exception], ...]:
+        # A CaseError says what is wrong with the request (not entitled, no project
+        # description...): retrying will not help, an engineer has to look.
+        return (self.cs.CaseError, ValidationError, PermissionDenied)
+
+    def tracking_prefix(self) -> str | None:
+        # Subjects carry the prefix of the terms a case was opened under; any prefix matches.
+        return None
+
+    def contact_for(self, address: str) -> Any | None:
+        contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
+        return contacts.select_related("customer").order_by("pk").first()
+
+    def case_by_id(self, case_id: int) -> Any | None:
+        return self.case_model.objects.filter(pk=case_id).first()
+
+    def case_by_ref(self, ref: str) -> Any | None:
+        return self.cs.find_case_by_ref(ref)
+
+    def case_by_message_ids(self, ids: list[str]) -> Any | None:
+        return self.cs.find_case_by_message_ids(ids)
+
+    def may_reply(self, contact: Any, case: Any) -> bool:
+        # A guessed tracking number must not let one customer write into another's case.
+        return bool(contact.customer_id == case.customer_id)
+
+    def open_case(self, contact: Any, parsed: ParsedMessage, received_at: dt.datetime) -> Any:
+        return self.cs.open_case(
+            contact,
+            channel="email",
+            subject=parsed.subject or "(no subject)",
+            description=parsed.text,
+            requested_severity=parsed.requested_severity,
+            received_at=received_at,
+            message_id=parsed.message_id,
+            attachments=[a.as_file() for a in parsed.attachments],
+        )
+
+    def customer_reply(
+        self, contact: Any, case: Any, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Any:
+        # customer_reply reopens a closed case within the reopen window and opens a follow-up
+        # case after it; it returns the case the reply landed on.
+        return self.cs.customer_reply(
+            contact,
+            case,
+            body=parsed.text or "(no text)",
+            received_at=received_at,
+            message_id=parsed.message_id,
+            attachments=[a.as_file() for a in parsed.attachments],
+        )
+
+
+def default_desk() -> Desk:
+    return CaseServicesDesk()
+
+
+@dataclass
+class _Context:
+    inbound: InboundMessage
+    parsed: ParsedMessage
+    desk: Desk
+    envelope_from: str | None
+
+
+def max_attachment_bytes() -> int:
+    return int(settings.CASEDESK_MAX_ATTACHMENT_BYTES)
+
+
+def own_addresses() -> list[str]:
+    configured = getattr(settings, "CASEDESK_MAIL_OWN_ADDRESSES", [])
+    return [
+        f"{mail_local_part()}@{mail_domain()}",
+        f"@{mail_domain()}",
+        settings.DEFAULT_FROM_EMAIL.lower(),
+        *configured,
+    ]
+
+
+def parse(raw: bytes, recipients: list[str], desk: Desk | None = None) -> ParsedMessage:
+    prefix = desk.tracking_prefix() if desk is not None else None
+    return parse_message(
+        raw,
+        max_attachment_bytes=max_attachment_bytes(),
+        ref_prefix=prefix,
+        envelope_recipients=recipients,
+        own_domains=[mail_domain()],
+    )
+
+
+def accept(
+    raw: bytes,
+    *,
+    envelope_from: str,
+    recipients: list[str],
+    source: str = "smtp",
+    desk: Desk | None = None,
+) -> str:
+    """Store one message and act on it; returns the SMTP reply to give the sender.
+
+    Raises only when nothing could be committed (database down): the caller answers 451.
+    """
+    desk = desk or default_desk()
+    parsed = parse(raw, recipients, desk)
+    with transaction.atomic():
+        inbound = _record(raw, parsed, envelope_from, recipients, source)
+        if inbound is None:
+            return REPLY_DUPLICATE
+        context = _Context(inbound, parsed, desk, envelope_from)
+        return _process_guarded(context)
+
+
+def _record(
+    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
+) -> InboundMessage | None:
+    """The stored message to process, or None when it is already stored and handled."""
+    try:
+        with transaction.atomic():
+            return InboundMessage.objects.create(
+                message_id=parsed.message_id,
+                raw=raw,
+                received_at=clock.now(),  # receipt: our clock, never the Date header
+                source=source,
+                envelope_from=clean_text(envelope_from)[:320],
+                envelope_to=[clean_text(r)[:320] for r in recipients][:100],
+                from_address=parsed.from_address,
+                subject=parsed.subject[:255],
+                problems=parsed.problems[:50],
+            )
+    except IntegrityError:
+        pass
+    # Same Message-ID seen before. Claim an unfinished one with a conditional UPDATE so two
+    # concurrent redeliveries cannot both process it.
+    existing = InboundMessage.objects.filter(message_id=parsed.message_id)
+    if existing.filter(status__in=RETRYABLE).update(status=InboundStatus.RECEIVED, error="") != 1:
+        return None
+    return existing.get()
+
+
+def _process_guarded(context: _Context) -> str:
+    """process() in a savepoint: on failure the record stays, marked failed with the error."""
+    try:
+        with transaction.atomic():
+            return _process(context)
+    except (OperationalError, InterfaceError):
+        raise  # database trouble: nothing is committed, the sender retries
+    except Exception as exc:
+        if isinstance(exc, _permanent_errors(context.desk)):
+            _fail(context.inbound, exc)
+            return REPLY_KEPT
+        log.exception("processing inbound message %s failed", context.inbound.message_id)
+        _fail(context.inbound, exc)
+        # Kept, and the sender's server will try again: a redelivery reprocesses it.
+        return REPLY_RETRY
+
+
+def _permanent_errors(desk: Desk) -> tuple[type[Exception], ...]:
+    try:
+        return desk.permanent_errors
+    except Exception:  # the case app itself is unavailable: retryable
+        return ()
+
+
+def _fail(inbound: InboundMessage, exc: Exception) -> None:
+    inbound.status = InboundStatus.FAILED
+    inbound.error = clean_text(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+    inbound.error = inbound.error[:4000]
+    inbound.save(update_fields=["status", "error"])
+
+
+def process(
+    inbound: InboundMessage, parsed: ParsedMessage | None = None, *, desk: Desk | None = None
+) -> str:
+    """Act on a stored message (new case, reply, or hold); returns the SMTP reply.
+
+    Call inside a transaction. Workers and the console use this to retry failed messages.
+    """
+    desk = desk or default_desk()
+    if parsed is None:
+        parsed = parse(bytes(inbound.raw), list(inbound.envelope_to), desk)
+    envelope = inbound.envelope_from if inbound.source == "smtp" else None
+    return _process(_Context(inbound, parsed, desk, envelope))
+
+
+def _process(ctx: _Context) -> str:
+    parsed = ctx.parsed
+    contact = ctx.desk.contact_for(parsed.from_address) if parsed.from_address else None
+    if contact is None:
+        return _hold(ctx, "The sender is not an active support contact.", notify=True)
+    case = _thread(ctx, contact)
+    if case is not None:
+        landed = ctx.desk.customer_reply(contact, case, parsed, ctx.inbound.received_at)
+        if landed.id != case.id:  # a follow-up case after the reopen window
+            _acknowledge(ctx, landed)
+        elif parsed.refused_attachments:
+            _send_refused_notice(ctx, landed)
+        return _done(ctx, landed)
+    if parsed.auto_submitted:
+        return _hold(ctx, "An automated message that answers no case.", notify=False)
+    case = ctx.desk.open_case(contact, parsed, ctx.inbound.received_at)
+    _acknowledge(ctx, case)
+    return _done(ctx, case)
+
+
+def _thread(ctx: _Context, contact: Any) -> Any | None:
+    """The case a reply belongs to: signed reply address, then tracking number, then headers."""
+    parsed, desk = ctx.parsed, ctx.desk
+    case_id = verify_token(parsed.plus_token) if parsed.plus_token else None
+    lookups = [
+        ("reply address", lambda: desk.case_by_id(case_id) if case_id else None),
+        (
+            "tracking number",
+            lambda: desk.case_by_ref(parsed.tracking_ref) if parsed.tracking_ref else None,
+        ),
+        (
+            "In-Reply-To/References",
+            lambda: desk.case_by_message_ids(parsed.thread_ids) if parsed.thread_ids else None,
+        ),
+    ]
+    for key, lookup in lookups:
+        case = lookup()
+        if case is None:
+            continue
+        if desk.may_reply(contact, case):
+            return case
+        parsed.problems.append(f"the {key} names a case of another customer; not threaded")
+    return None
+
+
+def _done(ctx: _Context, case: Any) -> str:
+    inbound = ctx.inbound
+    inbound.status = InboundStatus.PROCESSED
+    inbound.case_id = case.id
+    inbound.processed_at = clock.now()
+    inbound.problems = ctx.parsed.problems[:50]
+    inbound.save(update_fields=["status", "case_id", "processed_at", "problems"])
+    return f"250 OK: {case.tracking_number}"
+
+
+def _hold(ctx: _Context, reason: str, *, notify: bool) -> str:
+    inbound = ctx.inbound
+    inbound.status = InboundStatus.HELD_UNVERIFIED
+    inbound.error = reason
+    inbound.processed_at = clock.now()
+    inbound.save(update_fields=["status", "error", "processed_at"])
+    if notify and _may_answer(ctx) and _claim_daily_notice(ctx.parsed.from_address):
+        outbound.send_case_mail(
+            None,
+            to=[ctx.parsed.from_address],
+            subject=f"Re: {ctx.parsed.subject}"
+            if ctx.parsed.subject
+            else "Your message to support",
+            body=unverified_body(ctx.parsed.from_address),
+            in_reply_to=ctx.parsed.message_id,
+            references=ctx.parsed.references,
+            auto_submitted=True,
+            kind="unverified",
+        )
+    return REPLY_HELD
+
+
+def _may_answer(ctx: _Context) -> bool:
+    return should_auto_reply(ctx.parsed, own_addresses(), envelope_from=ctx.envelope_from)
+
+
+def _claim_daily_notice(address: str) -> bool:
+    """True once per address per UTC day: the unique (address, day) pair is the claim."""
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            UnverifiedNotice.objects.create(address=address, day=now.date(), sent_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def unverified_body(address: str) -> str:
+    return (
+        f"Hello,\n\nWe received your message, but {address} is not an active support contact "
+        "of a customer with a support subscription, so no case was opened.\n\n"
+        "Your message is kept, and a support engineer will review it. If you should be able "
+        "to open cases, ask your organisation's support administrator to add this address as "
+        "a support contact.\n\n"
+        "This is an automatic reply; you will get at most one of these a day.\n"
+    )
+
+
+def _refused_lines(parsed: ParsedMessage) -> str:
+    limit = _human(max_attachment_bytes())
+    names = "\n".join(f"  - {r.name} ({_human(r.size)})" for r in parsed.refused_attachments)
+    return (
+        f"These attachments are larger than the limit of {limit} per file and were not "
+        f"added to the case:\n{names}\nCompress or split them and send them again.\n"
+    )
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def _acknowledge(ctx: _Context, case: Any) -> None:
+    if not _may_answer(ctx):
+        return
+    deadline = getattr(case, "response_deadline", None)
+    lines = [
+        f"Hello,\n\nYour request is case {case.tracking_number}: {case.subject}\n",
+        f"Severity: {case.severity} (requested: {case.requested_severity or 'none'})"
+        if hasattr(case, "severity")
+        else "",
+        f"First response due by: {deadline:%Y-%m-%d %H:%M} UTC\n" if deadline else "",
+        _refused_lines(ctx.parsed) if ctx.parsed.refused_attachments else "",
+        "Reply to this message to add to the case.\n",
+    ]
+    # TODO(cases): add the deadline explanation once the SLA explain steps are exposed.
+    _send(
+        ctx,
+        case,
+        f"[{case.tracking_number}] {case.subject}",
+        "\n".join(x for x in lines if x),
+        "ack",
+    )
+
+
+def _send_refused_notice(ctx: _Context, case: Any) -> None:
+    if _may_answer(ctx):
+        body = (
+            f"Hello,\n\nYour reply was added to case {case.tracking_number}.\n\n"
+            + _refused_lines(ctx.parsed)
+        )
+        _send(ctx, case, f"[{case.tracking_number}] Attachments not added", body, "refused")
+
+
+def _send(ctx: _Context, case: Any, subject: str, body: str, kind: str) -> None:
+    outbound.send_case_mail(
+        case,
+        to=[ctx.parsed.from_address],
+        subject=subject,
+        body=body,
+        in_reply_to=ctx.parsed.message_id,
+        references=ctx.parsed.references,
+        reply_token=make_token(case.id),
+        auto_submitted=True,
+        kind=kind,
+    )
