@@ -20,10 +20,11 @@ def _fmt(t: dt.datetime | None, tz: str) -> str:
     return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
 
 
-def explain_lines(case: Case) -> list[str]:
-    """The steps behind a case's deadline and the effect of every severity change."""
+def explain_lines(case: Case, tz: str | None = None) -> list[str]:
+    """The steps behind a case's deadline and the effect of every severity change, with times
+    in `tz` (default: the terms' calendar zone)."""
     terms = case.terms_version.terms
-    tz = terms.calendar.timezone
+    tz = tz or terms.calendar.timezone
     events = list(case.events.order_by("at", "id"))
     received = next(e for e in events if e.kind == EventKind.RECEIVED)
     first = int(received.data["severity"])
@@ -35,7 +36,7 @@ def explain_lines(case: Case) -> list[str]:
         "",
         "Deadline at receipt:",
     ]
-    explanation = sla.explain(terms, case.level, first, case.received_at)
+    explanation = sla.explain(terms, case.level, first, case.received_at, tz=tz)
     lines += [f"  {step.text}" for step in explanation.steps]
     deadline = explanation.deadline
     responded: dt.datetime | None = None

@@ -1,0 +1,115 @@
+"""Read-only views of a case for the web pages: timeline entries and the SLA panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from casedesk.cases.models import Case, CaseEvent, EventKind
+from casedesk.cases.services.sla_fields import counts_as_response
+from casedesk.cases.sla_cli import explain_lines
+from casedesk.terms import sla
+from casedesk.terms.calendar import BusinessCalendar
+
+
+def local(t: dt.datetime | None, tz: str) -> str:
+    if t is None:
+        return ""
+    return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y, %H:%M %Z")
+
+
+def duration(delta: dt.timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+def _summary(event: CaseEvent) -> str:
+    d = event.data
+    match event.kind:
+        case EventKind.RECEIVED:
+            return f"Opened via {d.get('channel', '')} at Severity {d.get('severity')}"
+        case EventKind.SEVERITY_REQUESTED:
+            return f"Asked for Severity {d.get('requested')} (currently {d.get('current')})"
+        case EventKind.SEVERITY_CHANGED:
+            return f"Severity {d.get('from')} → {d.get('to')}"
+        case EventKind.SEVERITY_DECLINED:
+            return f"Request for Severity {d.get('requested')} declined; stays at {d.get('kept')}"
+        case EventKind.STATUS_CHANGED:
+            return f"Status {d.get('from')} → {d.get('to')}"
+        case EventKind.EXCLUDED:
+            return f"Closed as out of scope, exclusion ({d.get('code')}): {d.get('exclusion')}"
+        case EventKind.ASSIGNED:
+            return f"Assigned to {d.get('assignee') or 'nobody'}"
+        case _:
+            return EventKind(event.kind).label
+
+
+@dataclass
+class Entry:
+    event: CaseEvent
+    summary: str
+    when: str
+    css: str
+    attachments: list = field(default_factory=list)
+
+
+def timeline(case: Case, tz: str, *, internal: bool) -> list[Entry]:
+    """The case history in order; customers never see internal events or files."""
+    events = case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    entries = []
+    for event in events:
+        if not event.public and not internal:
+            continue
+        by_agent = event.kind in (EventKind.REPLIED, EventKind.NOTE) or event.actor_id and not (
+            event.kind in (EventKind.RECEIVED, EventKind.CUSTOMER_REPLIED, EventKind.SEVERITY_REQUESTED)
+        )
+        css = "internal" if not event.public else ("agent" if by_agent else "customer")
+        files = [a for a in event.attachments.all() if a.public or internal]
+        entries.append(Entry(event, _summary(event), local(event.at, tz), css, files))
+    return entries
+
+
+@dataclass
+class SlaPanel:
+    status: str  # met, breached, pending, overdue, no_target
+    deadline: str
+    deadline_iso: str
+    target: str
+    explanation: list[str]
+    first_response: str
+    late_by: str
+    opens_at: str  # when the vendor's day starts, for a business-hours plan out of hours
+
+
+def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
+    terms = case.terms_version.terms
+    level = terms.level(case.level)
+    outcome = sla.response_outcome(
+        terms, case.level, case.response_deadline, case.first_response_at, now
+    )
+    opens = ""
+    if level.business_hours_only:
+        calendar = BusinessCalendar.from_terms(terms.calendar)
+        if not calendar.is_open(now):
+            opens = local(calendar.next_open(now), tz)
+    return SlaPanel(
+        status=outcome.status,
+        deadline=local(case.response_deadline, tz) or "No deadline: reasonable efforts",
+        deadline_iso=case.response_deadline.isoformat() if case.response_deadline else "",
+        target=f"{level.name}, Severity {case.severity}: {level.target(case.severity)}",
+        explanation=[line for line in explain_lines(case, tz)[2:] if line.strip()],
+        first_response=local(case.first_response_at, tz),
+        late_by=duration(outcome.late_by) if outcome.late_by else "",
+        opens_at=opens,
+    )
+
+
+def has_public_response(case: Case) -> bool:
+    return any(counts_as_response(e) for e in case.events.all())
