@@ -51,6 +51,14 @@ def _summary(event: CaseEvent) -> str:
             return EventKind(event.kind).label
 
 
+CUSTOMER_KINDS = {
+    EventKind.RECEIVED,
+    EventKind.CUSTOMER_REPLIED,
+    EventKind.SEVERITY_REQUESTED,
+    EventKind.REOPENED,
+}
+
+
 @dataclass
 class Entry:
     event: CaseEvent
@@ -67,10 +75,8 @@ def timeline(case: Case, tz: str, *, internal: bool) -> list[Entry]:
     for event in events:
         if not event.public and not internal:
             continue
-        by_agent = event.kind in (EventKind.REPLIED, EventKind.NOTE) or event.actor_id and not (
-            event.kind in (EventKind.RECEIVED, EventKind.CUSTOMER_REPLIED, EventKind.SEVERITY_REQUESTED)
-        )
-        css = "internal" if not event.public else ("agent" if by_agent else "customer")
+        by_customer = event.kind in CUSTOMER_KINDS
+        css = "internal" if not event.public else ("customer" if by_customer else "agent")
         files = [a for a in event.attachments.all() if a.public or internal]
         entries.append(Entry(event, _summary(event), local(event.at, tz), css, files))
     return entries

@@ -166,7 +166,7 @@ def _decode_words(value: str) -> str:
     """RFC 2047 decoding that tolerates unknown charsets and broken encoded words."""
     try:
         return str(make_header(decode_header(value)))
-    except Exception:
+    except Exception:  # noqa: S110 - an unknown charset; decoded chunk by chunk below
         pass
     out = []
     try:
@@ -302,7 +302,7 @@ def _loop_signals(msg: Message, from_address: str, problems: list[str]) -> list[
 
 def _leaves(part: Message, depth: int = 0) -> list[Message]:
     """The parts that carry content; message/rfc822 counts as one leaf (an attachment)."""
-    if depth > 20:
+    if depth > 100:
         return []
     try:
         if part.get_content_type() == "message/rfc822" or not part.is_multipart():
@@ -327,7 +327,8 @@ def _read_body(parsed: ParsedMessage, msg: Message, limit: int) -> None:
         parsed.problems.append("broken MIME structure (missing or unclosed boundary)")
     raw_html = "\n".join(htmls)
     parsed.html = sanitize_html(raw_html, parsed.problems) if raw_html else ""
-    parsed.text = clean_text("\n\n".join(t.strip("\n") for t in texts if t.strip()))
+    text = "\n\n".join(t.strip("\r\n") for t in texts if t.strip())
+    parsed.text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not parsed.text and raw_html:
         parsed.text = html_to_text(raw_html)
 
@@ -351,7 +352,8 @@ def _read_part(
     name = _filename(part)
     disposition = _disposition(part)
     is_body = disposition != "attachment" and not name
-    if is_body and content_type == "text/plain":
+    # A multipart leaf is one whose boundary never matched: its content is the best body there is.
+    if is_body and (content_type == "text/plain" or content_type.startswith("multipart/")):
         texts.append(_part_text(part, parsed.problems))
     elif is_body and content_type == "text/html":
         htmls.append(_part_text(part, parsed.problems))
@@ -394,7 +396,7 @@ def _part_bytes(part: Message) -> bytes:
 def _part_text(part: Message, problems: list[str]) -> str:
     try:
         return clean_text(part.get_content())
-    except Exception:
+    except Exception:  # noqa: S110 - unknown charset or bad encoding; bytes decoded below
         pass
     data = _part_bytes(part)
     try:

@@ -17,6 +17,8 @@ from .accounts import (
 from .contacts import (
     add_contact,
     check_contact_fields,
+    check_email_free,
+    check_user_free,
     contact_limit_refusal,
     contact_limit_status,
     contact_limit_text,
@@ -57,6 +59,8 @@ __all__ = [
     "charge_incident",
     "check_contact_fields",
     "check_customer_fields",
+    "check_email_free",
+    "check_user_free",
     "check_nodes",
     "check_release_fields",
     "check_subscription_fields",

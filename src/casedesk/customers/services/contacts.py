@@ -111,7 +111,7 @@ def check_contact_fields(*, name: str, email: str, time_zone: str) -> str:
     return email
 
 
-def _check_email_free(customer: Customer, email: str, exclude: int | None = None) -> None:
+def check_email_free(customer: Customer, email: str, exclude: int | None = None) -> None:
     taken = customer.contacts.filter(is_active=True, email=email).exclude(pk=exclude).first()
     if taken:
         raise EntitlementError(
@@ -119,7 +119,7 @@ def _check_email_free(customer: Customer, email: str, exclude: int | None = None
         )
 
 
-def _check_user_free(user: Any, exclude: int | None = None) -> None:
+def check_user_free(user: Any, exclude: int | None = None) -> None:
     if user is None:
         return
     other = SupportContact.objects.filter(user=user).exclude(pk=exclude).first()
@@ -136,7 +136,9 @@ def _lock(customer: Customer) -> Customer:
     return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
-def _create(actor: Any, customer: Customer, at: dt.datetime, reason: str, **fields: Any) -> SupportContact:
+def _create(
+    actor: Any, customer: Customer, at: dt.datetime, reason: str, **fields: Any
+) -> SupportContact:
     try:
         with transaction.atomic():
             contact = SupportContact.objects.create(
@@ -167,8 +169,8 @@ def add_contact(
     email = check_contact_fields(name=name, email=email, time_zone=time_zone)
     with transaction.atomic():
         customer = _lock(customer)
-        _check_email_free(customer, email)
-        _check_user_free(user)
+        check_email_free(customer, email)
+        check_user_free(user)
         refusal = contact_limit_refusal(customer, local_date(customer, at))
         if refusal:
             raise EntitlementError(refusal)
@@ -223,7 +225,7 @@ def reactivate_contact(
         contact.refresh_from_db()
         if contact.is_active:
             raise EntitlementError(f"{contact.name} is already an active support contact.")
-        _check_email_free(customer, contact.email, exclude=contact.pk)
+        check_email_free(customer, contact.email, exclude=contact.pk)
         refusal = contact_limit_refusal(customer, local_date(customer, at))
         if refusal:
             raise EntitlementError(refusal)
@@ -269,9 +271,11 @@ def transfer_contact(
                 f"{old_contact.name} is not an active contact, so there is nothing to transfer; "
                 "add the new contact instead."
             )
-        _check_email_free(customer, email, exclude=old_contact.pk)
-        _check_user_free(user)
-        deactivate_contact(actor, old_contact, at, reason=f"transferred to {name.strip()} <{email}>")
+        check_email_free(customer, email, exclude=old_contact.pk)
+        check_user_free(user)
+        deactivate_contact(
+            actor, old_contact, at, reason=f"transferred to {name.strip()} <{email}>"
+        )
         new = _create(
             actor,
             customer,
@@ -296,8 +300,8 @@ def update_contact(
     with transaction.atomic():
         _lock(contact.customer)
         if contact.is_active:
-            _check_email_free(contact.customer, email, exclude=contact.pk)
-        _check_user_free(user, exclude=contact.pk)
+            check_email_free(contact.customer, email, exclude=contact.pk)
+        check_user_free(user, exclude=contact.pk)
         contact.name, contact.email, contact.time_zone, contact.user = (
             name.strip(),
             email,

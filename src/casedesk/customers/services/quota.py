@@ -73,7 +73,9 @@ def quota_status(subscription: Subscription, at: dt.datetime) -> QuotaStatus:
     return _status(subscription, subscription.local_date(at))
 
 
-def _case_standing(subscription: Subscription, year_start: dt.date, case_ref: str) -> tuple[int, int]:
+def _case_standing(
+    subscription: Subscription, year_start: dt.date, case_ref: str
+) -> tuple[int, int]:
     """(net charges, charges ever) of one case in one year."""
     entries = QuotaEntry.objects.filter(
         subscription=subscription, year_start=year_start, case_ref=case_ref

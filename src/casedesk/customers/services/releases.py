@@ -30,9 +30,7 @@ def end_of_support(release: Release, terms: Terms) -> dt.date:
     """The last day `release` is supported under `terms`."""
     if release.end_of_support_on is not None:
         return release.end_of_support_on
-    return _add_months(release.ga_on, terms.versions.support_months_after_ga) - dt.timedelta(
-        days=1
-    )
+    return _add_months(release.ga_on, terms.versions.support_months_after_ga) - dt.timedelta(days=1)
 
 
 def release_exclusion(release: Release, on: dt.date, terms: Terms) -> str | None:
