@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casedesk.mail.parse import (
+    find_plus_token,
+    find_severity,
+    find_tracking_ref,
+    html_to_text,
+    parse_message,
+)
+from tests.mail.conftest import make_mail
+
+LIMIT = 100_000
+
+
+def parse(raw: bytes, **kwargs: object) -> object:
+    return parse_message(raw, max_attachment_bytes=LIMIT, **kwargs)  # type: ignore[arg-type]
+
+
+def test_it_reads_the_ordinary_fields() -> None:
+    raw = make_mail(
+        message_id="<abc@mail.acme.example>",
+        headers={"In-Reply-To": "<x@y>", "References": "<w@y> <x@y>", "Cc": "Bob <BOB@x.example>"},
+    )
+    p = parse(raw)
+    assert p.message_id == "abc@mail.acme.example"
+    assert p.in_reply_to == "x@y"
+    assert p.references == ["w@y", "x@y"]
+    assert p.thread_ids == ["x@y", "w@y"]
+    assert (p.from_name, p.from_address) == ("Alice Adams", "alice@acme.example")
+    assert p.to_addresses == ["support@support.example"]
+    assert p.cc_addresses == ["bob@x.example"]
+    assert p.subject == "Cluster will not start"
+    assert p.date_header == dt.datetime(2026, 3, 2, 17, 58, tzinfo=dt.UTC)
+    assert p.text == "The scheduler crashes on boot."
+    assert p.problems == []
+
+
+def test_it_generates_a_stable_message_id_when_missing() -> None:
+    raw = b"From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n"
+    first, second = parse(raw), parse(raw)
+    assert first.message_id == second.message_id
+    assert first.message_id.endswith("@generated.casedesk.invalid")
+    assert first.message_id_generated is True
+    assert parse(raw + b"more").message_id != first.message_id
+
+
+def test_it_decodes_rfc2047_subjects_and_tolerates_bad_charsets() -> None:
+    good = b"From: a@x.example\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= aus =?iso-8859-1?q?K=F6ln?=\r\n\r\nx"
+    assert parse(good).subject == "Grüße aus Köln"
+    bad = b"From: a@x.example\r\nSubject: =?x-nope?B?SGVsbG8=?= world\r\n\r\nx"
+    assert parse(bad).subject == "Hello world"
+
+
+def test_it_sanitises_html_and_keeps_a_text_version() -> None:
+    html = (
+        '<p>Hi <b>there</b></p><script>alert(1)</script><img src="x" onerror="alert(2)">'
+        '<a href="javascript:alert(3)">click</a><style>p{}</style><a href="https://ok.example">ok</a>'
+    )
+    raw = b"From: a@x.example\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n" + html.encode()
+    p = parse(raw)
+    assert p.html == (
+        '<p>Hi <b>there</b></p><img src="x"><a rel="noopener noreferrer">click</a>'
+        '<a href="https://ok.example" rel="noopener noreferrer">ok</a>'
+    )
+    assert p.text == "Hi there\nclickok"
+
+
+def test_it_prefers_the_text_part_of_an_alternative() -> None:
+    p = parse(make_mail(body="plain words", html="<p>html words</p>"))
+    assert p.text == "plain words"
+    assert p.html == "<p>html words</p>\n"
+
+
+def test_it_keeps_attachments_within_the_limit_and_refuses_larger_ones() -> None:
+    raw = make_mail(
+        attachments=[
+            ("small.log", "text/plain", b"x" * 10),
+            ("big.bin", "application/octet-stream", b"y" * (LIMIT + 1)),
+        ]
+    )
+    p = parse(raw)
+    assert [(a.name, a.content_type, a.data) for a in p.attachments] == [
+        ("small.log", "text/plain", b"x" * 10)
+    ]
+    assert [(r.name, r.size) for r in p.refused_attachments] == [("big.bin", LIMIT + 1)]
+
+
+def test_it_treats_a_forwarded_message_as_one_attachment() -> None:
+    inner = b"From: b@x.example\r\nSubject: Original problem\r\n\r\nInner body with Sev 1\r\n"
+    raw = (
+        b"From: a@x.example\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+        b"see below\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--b--\r\n"
+    )
+    p = parse(raw)
+    assert p.text == "see below"
+    assert [(a.name, a.content_type) for a in p.attachments] == [
+        ("Original problem.eml", "message/rfc822")
+    ]
+    assert b"Inner body with Sev 1" in p.attachments[0].data
+
+
+def test_it_keeps_the_content_id_of_inline_images() -> None:
+    raw = (
+        b"From: a@x.example\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/related; boundary=r\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\n"
+        b'<img src="cid:shot@x">\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <shot@x>\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n"
+    )
+    p = parse(raw)
+    assert p.html == '<img src="cid:shot@x">'
+    assert [(a.content_type, a.content_id, a.data) for a in p.attachments] == [
+        ("image/png", "shot@x", b"\x89PNG\r\n\x1a\n")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "signal"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, "Auto-Submitted: auto-replied"),
+        ({"Precedence": "bulk"}, "Precedence: bulk"),
+        ({"Precedence": "list"}, "Precedence: list"),
+        ({"List-Id": "<users.lists.example>"}, "List-Id present"),
+        ({"Return-Path": "<>"}, "null Return-Path"),
+        ({"X-Auto-Response-Suppress": "All"}, "X-Auto-Response-Suppress"),
+    ],
+)
+def test_it_notices_automated_mail(headers: dict[str, str], signal: str) -> None:
+    p = parse(make_mail(headers=headers))
+    assert p.loop_signals == [signal]
+    assert p.auto_submitted is True
+
+
+def test_it_notices_mailer_daemon_and_ignores_auto_submitted_no() -> None:
+    assert parse(make_mail(sender="MAILER-DAEMON@mx.example")).loop_signals == [
+        "sender is mailer-daemon"
+    ]
+    assert parse(make_mail(headers={"Auto-Submitted": "no"})).auto_submitted is False
+
+
+@pytest.mark.parametrize(
+    ("subject", "severity"),
+    [
+        ("Sev 1: production down", 1),
+        ("[SEV2] slow", 2),
+        ("Severity 3 - question", 3),
+        ("severity: 4", 4),
+        ("sev-1 outage", 1),
+        ("S1 outage", None),
+        ("P1 outage", None),
+        ("several issues", None),
+        ("Sev 5", None),
+    ],
+)
+def test_it_reads_a_requested_severity_conservatively(subject: str, severity: int | None) -> None:
+    assert find_severity(subject) == severity
+
+
+@pytest.mark.parametrize(
+    ("subject", "prefix", "ref"),
+    [
+        ("Re: [CASE-123] Cluster down", None, "CASE-123"),
+        ("Re: Cluster down (CASE-7)", None, "CASE-7"),
+        ("Re: SEV-1 UTF-8 trouble [ACME-42]", None, "ACME-42"),
+        ("Re: SEV-1 UTF-8 trouble", None, ""),
+        ("re: case-9 still broken", "CASE", "CASE-9"),
+        ("Re: TICKET-9", "CASE", ""),
+    ],
+)
+def test_it_finds_the_tracking_number_in_the_subject(
+    subject: str, prefix: str | None, ref: str
+) -> None:
+    assert find_tracking_ref(subject, prefix) == ref
+
+
+def test_it_finds_the_plus_token_of_our_domain_only() -> None:
+    recipients = ["me+tag@gmail.example", "Support+ab1.xyz@Support.Example"]
+    assert find_plus_token(recipients, ["support.example"]) == "ab1.xyz"
+    assert find_plus_token(["support@support.example"], ["support.example"]) == ""
+    p = parse(make_mail(to="support+q1.zz@support.example"), own_domains=["support.example"])
+    assert p.plus_token == "q1.zz"
+
+
+def test_it_strips_nul_bytes_and_mends_8bit_headers() -> None:
+    raw = b"From: a@x.example\r\nSubject: Gr\xc3\xbc\xc3\x9fe\x00 \xff\r\n\r\nbo\x00dy"
+    p = parse(raw)
+    assert p.subject == "Grüße \ufffd"
+    assert p.text == "body"
+
+
+def test_html_to_text_keeps_lines_and_drops_scripts() -> None:
+    assert html_to_text("<div>a&amp;b</div><script>x()</script><p>c<br>d</p>") == "a&b\n\nc\nd"
