@@ -82,7 +82,9 @@ class CaseServicesDesk:
     def permanent_errors(self) -> tuple[type[Exception], ...]:
         # A CaseError says what is wrong with the request (not entitled, no project
         # description...): retrying will not help, an engineer has to look.
-        return (self.cs.CaseError, ValidationError, PermissionDenied)
+        from casedesk.customers.services import EntitlementError
+
+        return (self.cs.CaseError, EntitlementError, ValidationError, PermissionDenied)
 
     def tracking_prefix(self) -> str | None:
         # Subjects carry the prefix of the terms a case was opened under; any prefix matches.
@@ -228,6 +230,7 @@ def _process_guarded(context: _Context) -> str:
     except Exception as exc:
         if isinstance(exc, _permanent_errors(context.desk)):
             _fail(context.inbound, exc)
+            _explain_refusal(context)
             return REPLY_KEPT
         log.exception("processing inbound message %s failed", context.inbound.message_id)
         _fail(context.inbound, exc)
@@ -340,6 +343,23 @@ def _hold(ctx: _Context, reason: str, *, notify: bool) -> str:
     return REPLY_HELD
 
 
+def _explain_refusal(ctx: _Context) -> None:
+    """Tell the sender why no case was opened (the services' errors are written for people)."""
+    if _may_answer(ctx) and _claim_daily_notice(ctx.parsed.from_address):
+        outbound.send_case_mail(
+            None,
+            to=[ctx.parsed.from_address],
+            subject=f"Re: {ctx.parsed.subject}"
+            if ctx.parsed.subject
+            else "Your message to support",
+            body=refusal_body(ctx.inbound.error),
+            in_reply_to=ctx.parsed.message_id,
+            references=ctx.parsed.references,
+            auto_submitted=True,
+            kind="refused",
+        )
+
+
 def _may_answer(ctx: _Context) -> bool:
     return should_auto_reply(ctx.parsed, own_addresses(), envelope_from=ctx.envelope_from)
 
@@ -362,6 +382,14 @@ def unverified_body(address: str) -> str:
         "Your message is kept, and a support engineer will review it. If you should be able "
         "to open cases, ask your organisation's support administrator to add this address as "
         "a support contact.\n\n"
+        "This is an automatic reply; you will get at most one of these a day.\n"
+    )
+
+
+def refusal_body(reason: str) -> str:
+    return (
+        f"Hello,\n\nWe received your message but could not open a case:\n\n  {reason}\n\n"
+        "Your message is kept, and a support engineer will review it.\n\n"
         "This is an automatic reply; you will get at most one of these a day.\n"
     )
 

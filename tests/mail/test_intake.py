@@ -1,0 +1,199 @@
+"""intake.accept() called directly, against the real case services and the shared world."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from casedesk.lib import clock
+from casedesk.mail import intake
+from casedesk.mail.models import InboundMessage, InboundStatus, OutboundMessage
+from casedesk.mail.tokens import make_token
+from tests.mail.conftest import DOMAIN, NOW, SUPPORT, make_mail, needs_cases
+
+# transaction=True: acknowledgements go out on commit, as in production.
+pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+
+
+def accept(raw: bytes, *, envelope_from: str = "alice@acme.example", to: str = SUPPORT) -> str:
+    return intake.accept(raw, envelope_from=envelope_from, recipients=[to])
+
+
+@pytest.fixture
+def desk(world: Any, mail_settings: Any, pinned_now: dt.datetime) -> Any:
+    return world
+
+
+def case_of(reply: str) -> Any:
+    from casedesk.cases.models import Case
+
+    return Case.objects.get(tracking_number=reply.removeprefix("250 OK: "))
+
+
+def test_it_opens_a_case_at_severity_4_and_acknowledges_it(desk: Any) -> None:
+    raw = make_mail(subject="Sev 1: cluster down", message_id="<first@mail.acme.example>")
+    reply = accept(raw)
+    case = case_of(reply)
+    assert reply == f"250 OK: {case.tracking_number}"
+    assert (case.severity, case.requested_severity, case.channel) == (4, 1, "email")
+    assert case.received_at == NOW
+    assert case.contact == desk.alice
+    inbound = InboundMessage.objects.get()
+    assert (inbound.status, inbound.case_id, bytes(inbound.raw)) == ("processed", case.id, raw)
+    [ack] = mail.outbox
+    assert ack.to == ["alice@acme.example"]
+    assert ack.subject == f"[{case.tracking_number}] Sev 1: cluster down"
+    assert ack.reply_to == [f"support+{make_token(case.id)}@{DOMAIN}"]
+    assert ack.extra_headers["In-Reply-To"] == "<first@mail.acme.example>"
+    assert ack.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert f"Your request is case {case.tracking_number}" in ack.body
+
+
+def test_it_does_nothing_twice_for_the_same_message_id(desk: Any) -> None:
+    from casedesk.cases.models import Case
+
+    raw = make_mail(message_id="<same@mail.acme.example>")
+    first = accept(raw)
+    assert accept(raw) == "250 OK: already have it"
+    assert first.startswith("250 OK: CASE-")
+    assert (Case.objects.count(), InboundMessage.objects.count(), len(mail.outbox)) == (1, 1, 1)
+
+
+def test_it_threads_a_reply_by_signed_reply_address(desk: Any) -> None:
+    case = case_of(accept(make_mail(subject="first")))
+    to = f"support+{make_token(case.id)}@{DOMAIN}"
+    reply = accept(make_mail(subject="no ref here", body="more logs", to=to), to=to)
+    assert reply == f"250 OK: {case.tracking_number}"
+    assert list(case.events.values_list("kind", "body"))[-1] == ("customer_replied", "more logs")
+
+
+def test_it_threads_a_reply_by_tracking_number(desk: Any) -> None:
+    case = case_of(accept(make_mail(subject="first")))
+    reply = accept(make_mail(subject=f"Re: [{case.tracking_number}] first", body="again"))
+    assert reply == f"250 OK: {case.tracking_number}"
+    assert case.events.filter(kind="customer_replied").count() == 1
+
+
+def test_it_threads_a_reply_by_in_reply_to(desk: Any) -> None:
+    case = case_of(accept(make_mail(subject="first", message_id="<orig@mail.acme.example>")))
+    raw = make_mail(subject="Re: something", headers={"In-Reply-To": "<orig@mail.acme.example>"})
+    assert accept(raw) == f"250 OK: {case.tracking_number}"
+
+
+def test_it_does_not_thread_into_another_customers_case(desk: Any) -> None:
+    theirs = case_of(accept(make_mail(sender="bob@globex.example", subject="bob's")))
+    forged = f"support+{make_token(theirs.id)}@{DOMAIN}"
+    reply = accept(make_mail(subject=f"Re: [{theirs.tracking_number}]", to=forged), to=forged)
+    mine = case_of(reply)
+    assert mine.id != theirs.id
+    assert mine.contact == desk.alice
+    assert theirs.events.filter(kind="customer_replied").count() == 0
+    assert "names a case of another customer" in " ".join(InboundMessage.objects.last().problems)
+
+
+def test_it_holds_unknown_senders_and_explains_once_a_day(desk: Any) -> None:
+    from casedesk.cases.models import Case
+
+    for n in range(3):
+        raw = make_mail(sender="stranger@elsewhere.example", subject=f"help {n}")
+        assert accept(raw, envelope_from="stranger@elsewhere.example") == (
+            "250 OK: received, held for review"
+        )
+    assert Case.objects.count() == 0
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {"held_unverified"}
+    [notice] = mail.outbox
+    assert notice.to == ["stranger@elsewhere.example"]
+    assert "stranger@elsewhere.example is not an active support contact" in notice.body
+    with clock.pinned(NOW + dt.timedelta(days=1)):
+        accept(make_mail(sender="stranger@elsewhere.example", subject="tomorrow"))
+    assert len(mail.outbox) == 2
+
+
+def test_it_holds_inactive_contacts(desk: Any) -> None:
+    from casedesk.customers import services
+
+    services.deactivate_contact(desk.manager, desk.alice, NOW - dt.timedelta(days=1))
+    assert accept(make_mail()) == "250 OK: received, held for review"
+    assert InboundMessage.objects.get().status == InboundStatus.HELD_UNVERIFIED
+
+
+def test_it_never_answers_automated_mail(desk: Any) -> None:
+    auto = {"Auto-Submitted": "auto-replied"}
+    accept(make_mail(sender="robot@elsewhere.example", headers=auto))
+    accept(make_mail(sender="alice@acme.example", headers={"Precedence": "bulk"}))
+    accept(make_mail(sender="carol@initech.example"), envelope_from="")
+    assert mail.outbox == []
+    statuses = list(InboundMessage.objects.order_by("pk").values_list("status", flat=True))
+    # A contact's automated mail that answers no case is held; a bounce-like envelope is not.
+    assert statuses == ["held_unverified", "held_unverified", "processed"]
+
+
+def test_it_refuses_oversized_attachments_and_says_the_limit(desk: Any) -> None:
+    raw = make_mail(
+        attachments=[
+            ("ok.log", "text/plain", b"x" * 100),
+            ("core.dump", "application/octet-stream", b"y" * 150_000),
+        ]
+    )
+    case = case_of(accept(raw))
+    assert list(case.attachments.values_list("name", flat=True)) == ["ok.log"]
+    [ack] = mail.outbox
+    assert "larger than the limit of 98 KB per file" in ack.body
+    assert "core.dump (146 KB)" in ack.body
+
+
+def test_it_stores_sanitised_text_from_html_only_mail(desk: Any) -> None:
+    raw = (
+        b"From: alice@acme.example\r\nSubject: html\r\nMessage-ID: <h@acme.example>\r\n"
+        b"Content-Type: text/html\r\n\r\n<p>Disk full</p><script>steal()</script>"
+        b'<img src=x onerror="steal()">'
+    )
+    case = case_of(accept(raw))
+    assert case.description == "Disk full"
+
+
+def test_it_keeps_a_message_the_services_refuse_and_says_why(desk: Any) -> None:
+    with clock.pinned(dt.datetime(2028, 6, 1, 12, tzinfo=dt.UTC)):  # after the subscription
+        reply = accept(make_mail())
+    assert reply == "250 OK: received, kept for an engineer"
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == "failed"
+    assert inbound.error
+    [notice] = mail.outbox
+    assert inbound.error in notice.body
+
+
+def test_it_keeps_a_message_when_processing_breaks_and_retries_on_redelivery(desk: Any) -> None:
+    from casedesk.cases.models import Case
+
+    class BrokenDesk(intake.CaseServicesDesk):
+        def open_case(self, *args: Any) -> Any:
+            raise RuntimeError("disk on fire")
+
+    raw = make_mail(message_id="<retry@acme.example>")
+    reply = intake.accept(
+        raw, envelope_from="a@acme.example", recipients=[SUPPORT], desk=BrokenDesk()
+    )
+    assert reply == "451 4.3.0 Received but not processed; please try again later"
+    inbound = InboundMessage.objects.get()
+    assert (inbound.status, inbound.error) == ("failed", "RuntimeError: disk on fire")
+    assert Case.objects.count() == 0
+    assert accept(raw).startswith("250 OK: CASE-")
+    assert InboundMessage.objects.get().status == "processed"
+    assert accept(raw) == "250 OK: already have it"
+
+
+def test_outbound_mail_is_recorded_then_sent_after_commit(desk: Any) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        accept(make_mail())
+        record = OutboundMessage.objects.get()
+        assert (record.kind, record.to, record.status) == ("ack", ["alice@acme.example"], "sending")
+        assert mail.outbox == []
+    record.refresh_from_db()
+    assert (record.status, record.sent_at) == ("sent", NOW)
+    assert len(mail.outbox) == 1
