@@ -25,7 +25,9 @@ class Reference:
     def __init__(self, cal: Calendar) -> None:
         self.cal = cal
         self.zone = ZoneInfo(cal.timezone)
-        self.weekdays = {("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in cal.business_days}
+        self.weekdays = {
+            ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in cal.business_days
+        }
         self._days = cache(self._open_minutes_of_day)
         self.holidays_of = cache(self._holidays_of)  # type: ignore[method-assign]
 
@@ -50,8 +52,7 @@ class Reference:
     def is_open_minute(self, minute: int) -> bool:
         local = dt.datetime.fromtimestamp(minute * MINUTE, self.zone)
         return (
-            self.is_business_day(local.date())
-            and self.cal.opens <= local.time() < self.cal.closes
+            self.is_business_day(local.date()) and self.cal.opens <= local.time() < self.cal.closes
         )
 
     def _open_minutes_of_day(self, day: dt.date) -> tuple[int, ...]:

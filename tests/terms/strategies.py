@@ -44,7 +44,16 @@ LONDON = Calendar(
         removed=(dt.date(2026, 12, 25),),
     ),
 )
-CALENDARS = (DEFAULT, DST_IN_HOURS, LONDON)
+# Opens at 02:30, a wall time that does not exist on spring-forward Sunday: it opens at the
+# jump (03:00 PDT) that day.
+DST_GAP = Calendar(
+    timezone=LA,
+    business_days=("sat", "sun"),
+    opens=dt.time(2, 30),
+    closes=dt.time(5),
+    holidays=Holidays(country=""),
+)
+CALENDARS = (DEFAULT, DST_IN_HOURS, LONDON, DST_GAP)
 
 SPECIAL_TIMES = tuple(
     dt.time(h, m)

@@ -18,9 +18,7 @@ from .strategies import CALENDARS, DEFAULT, calendars, instants
 
 LA = ZoneInfo("America/Los_Angeles")
 UTC = dt.UTC
-PROPERTY = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REFERENCES = {id(c): Reference(c) for c in CALENDARS}
 
 

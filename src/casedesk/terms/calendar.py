@@ -162,12 +162,34 @@ class BusinessCalendar:
             if day.weekday() in self.weekdays and day not in holidays:
                 # Opening and closing are wall-clock times, so each is converted on its own:
                 # on a DST day the interval stays 09:00-17:00 local, whatever its UTC length.
-                start = to_us(dt.datetime.combine(day, opens, zone))
-                end = to_us(dt.datetime.combine(day, closes, zone))
+                start = self._wall_to_us(day, opens)
+                end = self._wall_to_us(day, closes)
                 if end > start:
                     out.append((start, end))
             day += one
         return out
+
+    def _wall_to_us(self, day: dt.date, time: dt.time) -> int:
+        """The first instant at which the wall clock on `day` shows `time` or later.
+
+        A repeated wall time (clocks going back) means its first occurrence. A wall time that
+        does not exist (clocks going forward) means the moment of the jump: a calendar that
+        opens at 02:30 opens at 03:00 on the night 02:00 becomes 03:00.
+        """
+        wall = dt.datetime.combine(day, time)
+        first = dt.datetime.combine(day, time, self.zone)  # fold=0: the earlier reading
+        us = to_us(first)
+        if from_us(us).astimezone(self.zone).replace(tzinfo=None) == wall:
+            return us
+        lo = to_us(first.replace(fold=1))  # before the jump, with the later offset
+        hi = us  # after the jump, with the earlier offset
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if from_us(mid).astimezone(self.zone).replace(tzinfo=None) >= wall:
+                hi = mid
+            else:
+                lo = mid
+        return hi
 
     def _ensure(self, first: int, last: int) -> _Table:
         """Make the table cover local years first..last (and everything between)."""
