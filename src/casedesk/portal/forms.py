@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django import forms
+
+from casedesk.customers.models import Release
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+SEVERITY_CHOICES = [(1, "Severity 1"), (2, "Severity 2"), (3, "Severity 3"), (4, "Severity 4")]
+
+
+class NewCaseForm(forms.Form):
+    requested_severity = forms.TypedChoiceField(
+        label="Severity you assign", choices=SEVERITY_CHOICES, coerce=int, initial=3
+    )
+    release = forms.ChoiceField(label="Product and version", required=False)
+    subject = forms.CharField(max_length=300)
+    description = forms.CharField(
+        widget=forms.Textarea,
+        min_length=10,
+        help_text="What happened, what you expected, what you tried.",
+    )
+    attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        releases = Release.objects.order_by("product", "-ga_on")
+        self.fields["release"].choices = [("", "— not listed / not sure —")] + [
+            (str(r.pk), f"{r.product} {r.version}" + ("" if r.production else " (pre-release)"))
+            for r in releases
+        ]
+
+    def chosen_release(self) -> Release | None:
+        pk = self.cleaned_data.get("release")
+        return Release.objects.filter(pk=pk).first() if pk else None
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea, required=False)
+    attachments = MultipleFileField(required=False)
+
+
+class SeverityRequestForm(forms.Form):
+    severity = forms.TypedChoiceField(choices=SEVERITY_CHOICES, coerce=int)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The business impact that justifies the change.",
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PatchForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What must the patch fix?"
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.case_list, name="cases"),
+    path("new/", views.new_case, name="new_case"),
+    path("cases/<str:ref>/", views.case_detail, name="case"),
+    path("cases/<str:ref>/reply/", views.reply, name="reply"),
+    path("cases/<str:ref>/severity/", views.request_severity, name="request_severity"),
+    path("cases/<str:ref>/reopen/", views.reopen, name="reopen"),
+    path("cases/<str:ref>/patch/", views.request_patch, name="request_patch"),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("subscription/", views.subscription, name="subscription"),
+]

@@ -1,0 +1,250 @@
+"""The customer portal: a designated contact's view of their organisation's cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from casedesk.cases import presenters
+from casedesk.cases import services as cs
+from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
+from casedesk.customers import services as customers
+from casedesk.customers.models import SupportContact
+from casedesk.customers.roles import contact_of
+from casedesk.lib import clock
+
+from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityRequestForm
+
+PAGE_SIZE = 25
+
+
+def contact_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only active designated contacts use the portal; anyone else sees nothing (404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        contact = contact_of(request.user)
+        if contact is None or not contact.is_active:
+            raise Http404("No portal for this login.")
+        request.contact = contact  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case(request: HttpRequest, ref: str) -> Case:
+    try:
+        return cs.access_case(request.user, ref)
+    except cs.CaseNotFound:
+        raise Http404("No such case.") from None
+
+
+def _apply_error(form: Any, error: cs.CaseError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@contact_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    show = request.GET.get("show", "open")
+    q = request.GET.get("q", "").strip()
+    cases = cs.cases_visible_to(request.user).select_related("contact").order_by("-received_at")
+    if show == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif show == "closed":
+        cases = cases.exclude(status__in=OPEN_STATUSES)
+    if q:
+        cases = cases.filter(subject__icontains=q) | cases.filter(tracking_number__iexact=q)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/case_list.html",
+        {"page": page, "show": show, "q": q, "contact": contact, "tz": contact.time_zone},
+    )
+
+
+@contact_required
+def new_case(request: HttpRequest) -> HttpResponse:
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    allowed, why = customers.can_open_case(request.user, contact.customer, clock.now())
+    form = NewCaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and allowed and form.is_valid():
+        release = form.chosen_release()
+        try:
+            case = cs.open_case(
+                contact,
+                channel=Channel.WEB,
+                subject=form.cleaned_data["subject"],
+                description=form.cleaned_data["description"],
+                requested_severity=form.cleaned_data["requested_severity"],
+                product=release.product if release else "",
+                version=release.version if release else "",
+                attachments=form.cleaned_data["attachments"],
+            )
+        except cs.CaseError as exc:
+            _apply_error(form, exc)
+        else:
+            return redirect(f"/portal/cases/{case.tracking_number}/?new=1")
+    terms = (
+        customers.customer_subscription(contact.customer, clock.now()).terms if allowed else None
+    )
+    return render(
+        request,
+        "portal/new_case.html",
+        {
+            "form": form,
+            "allowed": allowed,
+            "why": why,
+            "severities": [terms.severity(n) for n in (1, 2, 3, 4)] if terms else [],
+            "web_severity": terms.channels.web.initial_severity if terms else 3,
+        },
+        status=200 if allowed else 403,
+    )
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    tz = contact.time_zone
+    terms = case.terms_version.terms
+    window = terms.cases.reopen_window_days
+    now = clock.now()
+    can_reopen = (
+        not case.is_open and case.closed_at is not None and (now - case.closed_at).days < window
+    )
+    return {
+        "case": case,
+        "tz": tz,
+        "entries": presenters.timeline(case, tz, internal=False),
+        "sla": presenters.sla_panel(case, tz, now),
+        "is_new": request.GET.get("new") == "1",
+        "initial_severity": terms.channels.web.initial_severity
+        if case.channel != Channel.EMAIL
+        else terms.channels.email.initial_severity,
+        "exclusion_text": terms.exclusions.get(case.exclusion_code, ""),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "severity_form": forms.get("severity_form") or SeverityRequestForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "patch_form": forms.get("patch_form") or PatchForm(),
+        "can_reopen": can_reopen,
+        "reopen_window": window,
+        "patches_refused": customers.patch_refusal(case.subscription),
+        "patches": case.patch_requests.order_by("requested_at"),
+    }
+
+
+@contact_required
+def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    case = _case(request, ref)
+    return render(request, "portal/case_detail.html", _case_context(request, case))
+
+
+def _post_action(
+    request: HttpRequest,
+    ref: str,
+    form_class: type,
+    key: str,
+    action: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    case = _case(request, ref)
+    form = form_class(request.POST, request.FILES or None)
+    if form.is_valid():
+        try:
+            action(request.contact, case, form.cleaned_data)  # type: ignore[attr-defined]
+        except cs.CaseError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(f"/portal/cases/{case.tracking_number}/")
+    context = _case_context(request, case, **{key: form})
+    return render(request, "portal/case_detail.html", context, status=400)
+
+
+@require_POST
+@contact_required
+def reply(request: HttpRequest, ref: str) -> HttpResponse:
+    def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
+        landed = cs.customer_reply(
+            contact, case, body=data["body"], attachments=data["attachments"]
+        )
+        if landed.pk != case.pk:
+            messages.info(
+                request,
+                f"{case.tracking_number} was closed too long ago; your reply opened {landed.tracking_number}.",
+            )
+
+    return _post_action(request, ref, ReplyForm, "reply_form", act, "Your reply was added.")
+
+
+@require_POST
+@contact_required
+def request_severity(request: HttpRequest, ref: str) -> HttpResponse:
+    def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
+        cs.request_severity_change(contact, case, data["severity"], data["reason"])
+
+    return _post_action(
+        request,
+        ref,
+        SeverityRequestForm,
+        "severity_form",
+        act,
+        "Severity change requested; a support engineer confirms or declines it.",
+    )
+
+
+@require_POST
+@contact_required
+def reopen(request: HttpRequest, ref: str) -> HttpResponse:
+    def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
+        cs.reopen(contact, case, reason=data["reason"])
+
+    return _post_action(request, ref, ReopenForm, "reopen_form", act, "The case is open again.")
+
+
+@require_POST
+@contact_required
+def request_patch(request: HttpRequest, ref: str) -> HttpResponse:
+    def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
+        cs.request_patch(contact, case, data["summary"])
+
+    return _post_action(request, ref, PatchForm, "patch_form", act, "Emergency patch requested.")
+
+
+@contact_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of one of the organisation's cases; internal files and other customers' are 404."""
+    file = Attachment.objects.filter(pk=pk, public=True).select_related("case").first()
+    if file is None or not cs.cases_visible_to(request.user).filter(pk=file.case_id).exists():
+        raise Http404("No such file.")
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@contact_required
+def subscription(request: HttpRequest) -> HttpResponse:
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    now = clock.now()
+    subs = contact.customer.subscriptions.select_related("terms_version").order_by("-starts_on")
+    rows = [
+        {
+            "sub": sub,
+            "level": sub.level_terms,
+            "limit": customers.contact_limit_text(sub),
+            "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,
+            "current": sub.starts_on <= now.date() <= sub.ends_on,
+        }
+        for sub in subs
+    ]
+    contacts = contact.customer.contacts.order_by("-is_active", "name")
+    return render(request, "portal/subscription.html", {"rows": rows, "contacts": contacts})
