@@ -96,9 +96,7 @@ def test_it_refuses_a_second_active_contact_with_the_same_address(world):
 )
 def test_it_checks_contact_details(world, name, email, tz, message):
     with pytest.raises(EntitlementError) as exc:
-        services.add_contact(
-            world.manager, world.acme, name=name, email=email, time_zone=tz, at=AT
-        )
+        services.add_contact(world.manager, world.acme, name=name, email=email, time_zone=tz, at=AT)
     assert exc.value.message == message
 
 
@@ -230,9 +228,7 @@ def test_a_transfer_deactivates_and_adds_in_one_step_with_history(world):
 def test_a_failed_transfer_changes_nothing(world):
     bob2 = services.add_contact(world.manager, world.acme, name="B", email="b@acme.example", at=AT)
     with pytest.raises(EntitlementError) as exc:
-        services.transfer_contact(
-            world.manager, world.alice, name="Dup", email=bob2.email, at=AT
-        )
+        services.transfer_contact(world.manager, world.alice, name="Dup", email=bob2.email, at=AT)
     assert exc.value.message == "b@acme.example is already an active support contact of Acme (B)."
     world.alice.refresh_from_db()
     assert world.alice.is_active

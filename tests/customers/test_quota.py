@@ -101,7 +101,9 @@ def test_a_refund_gives_the_incident_back(world):
 
 def test_a_refund_needs_a_charge_and_a_reason(world):
     with pytest.raises(EntitlementError) as exc:
-        services.refund_incident(world.agent, world.globex_sub, case_ref="CASE-9", at=AT, reason="x")
+        services.refund_incident(
+            world.agent, world.globex_sub, case_ref="CASE-9", at=AT, reason="x"
+        )
     assert exc.value.message == (
         "CASE-9 holds no incident charge on Globex's Standard subscription, so there is nothing "
         "to refund."
@@ -159,7 +161,10 @@ def test_a_29_february_start_counts_years_from_28_february(world):
 
 def test_unlimited_levels_record_nothing(world):
     assert services.charge_incident(world.agent, world.acme_sub, case_ref="C-1", at=AT) is None
-    assert services.refund_incident(world.agent, world.acme_sub, case_ref="C-1", at=AT, reason="x") is None
+    assert (
+        services.refund_incident(world.agent, world.acme_sub, case_ref="C-1", at=AT, reason="x")
+        is None
+    )
     assert not QuotaEntry.objects.exists()
     status = services.quota_status(world.acme_sub, AT)
     assert (status.limit, status.exhausted, status.text) == (None, False, "0 used, unlimited")

@@ -56,7 +56,11 @@ def test_a_release_before_its_ga_date_is_not_yet_production(world):
 
 @pytest.mark.parametrize(
     ("ga", "months", "last"),
-    [("2024-08-31", 18, "2026-02-27"), ("2024-01-31", 1, "2024-02-28"), ("2025-12-01", 1, "2025-12-31")],
+    [
+        ("2024-08-31", 18, "2026-02-27"),
+        ("2024-01-31", 1, "2024-02-28"),
+        ("2025-12-01", 1, "2025-12-31"),
+    ],
 )
 def test_the_window_clamps_to_month_ends(ga, months, last):
     terms = TERMS.model_copy(

@@ -65,6 +65,7 @@ def _copy_saved(target: Any, saved: Any) -> None:
     target.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
     target._state.adding = False
     target._state.db = saved._state.db
+    target._state.fields_cache = dict(saved._state.fields_cache)
 
 
 def intake_text(customer: Customer) -> str:
@@ -220,6 +221,9 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["slug", "case_intake"] if obj else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if obj else self.prepopulated_fields
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
         # Contacts need a subscription first: add the customer, then its subscription.
@@ -383,6 +387,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
     inlines = [QuotaEntryInline]
     computed = ["contact_limit", "quota_use", "case_intake", "emergency_patches"]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return self.inlines if obj else []
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["customer", "terms_version", *self.computed] if obj else []

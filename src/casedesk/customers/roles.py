@@ -11,7 +11,15 @@ from .models import SupportContact
 AGENTS = "Support engineers"
 MANAGERS = "Support managers"
 
-_CUSTOMER_MODELS = ("customer", "subscription", "supportcontact", "release", "quotaentry")
+_CUSTOMER_MODELS = (
+    "customer",
+    "subscription",
+    "supportcontact",
+    "contactevent",
+    "release",
+    "quotaentry",
+    "termsversion",
+)
 
 
 def _in_group(user: Any, name: str) -> bool:

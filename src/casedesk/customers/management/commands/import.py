@@ -33,7 +33,10 @@ from casedesk.customers.services import EntitlementError
 from casedesk.lib import clock
 
 KINDS = {
-    "customer": ({"slug", "name"}, {"level", "nodes", "starts_on", "ends_on", "project_description"}),
+    "customer": (
+        {"slug", "name"},
+        {"level", "nodes", "starts_on", "ends_on", "project_description"},
+    ),
     "contact": ({"customer", "name", "email"}, {"time_zone", "username"}),
     "release": ({"product", "version", "ga_on"}, {"end_of_support_on", "production"}),
 }
