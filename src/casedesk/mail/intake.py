@@ -23,7 +23,12 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from casedesk.lib import clock
 from casedesk.mail import outbound
 from casedesk.mail.loops import should_auto_reply
-from casedesk.mail.models import InboundMessage, InboundStatus, UnverifiedNotice
+from casedesk.mail.models import (
+    InboundMessage,
+    InboundStatus,
+    OutboundMessage,
+    UnverifiedNotice,
+)
 from casedesk.mail.parse import ParsedMessage, clean_text, parse_message
 from casedesk.mail.tokens import mail_domain, mail_local_part, make_token, verify_token
 
@@ -296,10 +301,7 @@ def _thread(ctx: _Context, contact: Any) -> Any | None:
             "tracking number",
             lambda: desk.case_by_ref(parsed.tracking_ref) if parsed.tracking_ref else None,
         ),
-        (
-            "In-Reply-To/References",
-            lambda: desk.case_by_message_ids(parsed.thread_ids) if parsed.thread_ids else None,
-        ),
+        ("In-Reply-To/References", lambda: _case_by_thread_ids(desk, parsed.thread_ids)),
     ]
     for key, lookup in lookups:
         case = lookup()
@@ -309,6 +311,21 @@ def _thread(ctx: _Context, contact: Any) -> Any | None:
             return case
         parsed.problems.append(f"the {key} names a case of another customer; not threaded")
     return None
+
+
+def _case_by_thread_ids(desk: Desk, ids: list[str]) -> Any | None:
+    """Our own outbound mail first (replies to acknowledgements), then the case events."""
+    if not ids:
+        return None
+    sent = dict(
+        OutboundMessage.objects.filter(message_id__in=ids, case_id__isnull=False).values_list(
+            "message_id", "case_id"
+        )
+    )
+    for message_id in ids:  # nearest ancestor first
+        if message_id in sent:
+            return desk.case_by_id(sent[message_id])
+    return desk.case_by_message_ids(ids)
 
 
 def _done(ctx: _Context, case: Any) -> str:

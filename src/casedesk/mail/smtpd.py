@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from django.db import close_old_connections, connections
 
 from casedesk.mail import intake
@@ -84,10 +85,22 @@ class Handler:
         self.executor.shutdown(wait=True)
 
 
+class _Controller(Controller):
+    def factory(self) -> Any:
+        # RFC 5321 caps lines at 1000 bytes, but real senders break it (one-line base64, HTML
+        # from some clients) and a 500 loses the message for good, so any line within the size
+        # limit is accepted. aiosmtpd also answers 500 for well-formed messages over ~256 KB
+        # with its default. The limit sizes the StreamReader, made in SMTP.__init__: hence
+        # a subclass, not an attribute set afterwards.
+        limit = 2 * int(self.SMTP_kwargs.get("data_size_limit") or 0) + 1001
+        smtp_class = type("CasedeskSMTP", (SMTP,), {"line_length_limit": limit})
+        return smtp_class(self.handler, **self.SMTP_kwargs)
+
+
 def make_controller(
     handler: Handler, *, hostname: str, port: int, data_size_limit: int
 ) -> Controller:
-    return Controller(
+    return _Controller(
         handler,
         hostname=hostname,
         port=port,
