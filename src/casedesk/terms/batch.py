@@ -194,7 +194,7 @@ def deadlines(
     sev_index = sevs.astype(np.intp)
     bad = np.flatnonzero((sev_index < 1) | (sev_index > 4) | (sev_index != sevs))
     if bad.size:
-        raise TermsError(f"{sevs.flat[bad[0]]!r} is not a severity (use 1 to 4)")
+        raise TermsError(f"{sevs.flat[bad[0]].item()!r} is not a severity (use 1 to 4)")
     # One row per (level, severity): how it counts and its budget; looked up per case below.
     counting = np.zeros((len(terms.levels), 5), dtype=np.int8)
     amount = np.zeros((len(terms.levels), 5), dtype=np.int64)
