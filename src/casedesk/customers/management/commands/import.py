@@ -182,9 +182,12 @@ class Importer:
         user = None
         if row.get("username"):
             # A login named in the file is created without a password (set one to sign in).
-            user, _ = get_user_model().objects.get_or_create(
+            user, created = get_user_model().objects.get_or_create(
                 username=row["username"], defaults={"email": row["email"]}
             )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
         services.add_contact(
             self.actor,
             customer,
