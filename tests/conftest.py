@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-pytest_plugins = ["tests.world"]
-
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.world"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
