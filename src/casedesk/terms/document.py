@@ -250,6 +250,46 @@ class Versions(_Strict):
     non_production_exclusion: str = "i"
 
 
+EscalationStep = Literal["assignee", "team", "managers"]
+
+
+class Alerts(_Strict):
+    """The SLA watch: warnings before a response deadline, escalation, paging.
+
+    Not in the seed terms: casedesk's own setting, with defaults so older files stay valid.
+    """
+
+    warn_at: tuple[float, ...] = (0.5, 0.8)
+    escalation: tuple[EscalationStep, ...] = ("assignee", "team", "managers")
+    page_severities: tuple[int, ...] = (1,)
+    page_business_hours: bool = False
+
+    @field_validator("warn_at")
+    @classmethod
+    def _fractions(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        for f in value:
+            if not 0 < f < 1:
+                raise ValueError(f"{f} is not a fraction of the target between 0 and 1 (e.g. 0.5)")
+        if list(value) != sorted(set(value)):
+            raise ValueError("list each fraction once, smallest first (e.g. [0.5, 0.8])")
+        return value
+
+    @field_validator("escalation")
+    @classmethod
+    def _steps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError('at least one step is needed (e.g. ["assignee", "team", "managers"])')
+        return value
+
+    @field_validator("page_severities")
+    @classmethod
+    def _page_severities(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        for s in value:
+            if s not in SEVERITIES:
+                raise ValueError(f"{s} is not a severity (use 1 to 4)")
+        return value
+
+
 class Terms(_Strict):
     version: str = Field(min_length=1)
     vendor: str = Field(min_length=1)
@@ -261,6 +301,7 @@ class Terms(_Strict):
     severities: Severities
     levels: dict[str, Level] = Field(min_length=1)
     exclusions: dict[str, str] = Field(min_length=1)
+    alerts: Alerts = Alerts()
 
     @field_validator("tracking_prefix")
     @classmethod

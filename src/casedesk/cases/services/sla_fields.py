@@ -74,6 +74,9 @@ def refresh_sla(case: Case) -> SlaFields:
     for name in SlaFields.FIELDS:
         setattr(case, name, getattr(fields, name))
     case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
+    from casedesk.watch.schedule import reschedule  # the SLA watch; inside to avoid an import cycle
+
+    reschedule(case)
     return fields
 
 

@@ -1,0 +1,112 @@
+"""`casedesk worker`: the periodic SLA sweep plus a django-tasks-db worker, until SIGTERM.
+
+The sweep runs every --interval seconds in the main thread; the task worker runs in a thread
+beside it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
+finish, stops both and exits. Several `casedesk worker` processes may run against one PostgreSQL
+database: every claim is a compare-and-set UPDATE. On Redis, see casedesk.watch.tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections, connection
+
+from casedesk.lib import clock
+from casedesk.watch import sweep as watch
+
+
+class Command(BaseCommand):
+    help = "Run background tasks and the periodic SLA sweep (warnings, escalation, paging)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=15.0, help="seconds between SLA sweeps when idle"
+        )
+        parser.add_argument(
+            "--batch", type=int, default=500, help="due cases claimed per sweep pass"
+        )
+        parser.add_argument(
+            "--lease",
+            type=float,
+            default=watch.LEASE.total_seconds(),
+            help="seconds before an alert a crashed worker was sending is retried",
+        )
+        parser.add_argument(
+            "--no-tasks", action="store_true", help="sweep only; run no django-tasks-db worker"
+        )
+        parser.add_argument("--once", action="store_true", help="run one sweep pass and exit")
+
+    def handle(
+        self,
+        *args: Any,
+        interval: float,
+        batch: int,
+        lease: float,
+        no_tasks: bool,
+        once: bool,
+        **options: Any,
+    ) -> None:
+        if interval <= 0 or batch <= 0 or lease <= 0:
+            raise CommandError(
+                "--interval, --batch and --lease must be positive; e.g. --interval 15"
+            )
+        self.stop = threading.Event()
+        self.batch, self.lease = batch, dt.timedelta(seconds=lease)
+        if once:
+            self.stdout.write(f"swept: {self.handle_one_sweep()} alerts recorded")
+            return
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        tasks = None if no_tasks else self._start_task_worker(interval)
+        self.stdout.write(f"casedesk worker: SLA sweep every {interval:g} s (SIGTERM to stop)")
+        while not self.stop.is_set():
+            close_old_connections()
+            busy = self.handle_one_sweep() >= batch
+            if not busy:
+                self.stop.wait(interval)
+        if tasks is not None:
+            tasks[0].running = False
+            tasks[1].join(timeout=30)
+        self.stdout.write("casedesk worker: stopped")
+
+    def handle_one_sweep(self) -> int:
+        """One sweep pass; a full batch means more is due, so the loop continues right away."""
+        try:
+            return watch.sweep(clock.now(), limit=self.batch, lease=self.lease)
+        finally:
+            close_old_connections()
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.stdout.write(f"casedesk worker: {signal.Signals(signum).name}, finishing up")
+        self.stop.set()
+
+    def _start_task_worker(self, interval: float) -> tuple[Any, threading.Thread]:
+        from django.utils.crypto import get_random_string
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        worker = Worker(
+            queue_names=["*"],
+            interval=min(interval, 1.0),
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+
+        def run() -> None:
+            try:
+                worker.run()
+            finally:
+                connection.close()  # this thread's own connection
+
+        thread = threading.Thread(target=run, name="casedesk-tasks", daemon=True)
+        thread.start()
+        return worker, thread

@@ -1,0 +1,126 @@
+"""The SLA watch's own state: each case's next alert, the alerts recorded, the pages delivered.
+
+Only casedesk.watch writes these; the case services call `schedule.reschedule` after every event
+that can move a deadline.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AlertKind:
+    PAGE = "page"
+    BREACH = "breach"
+
+    @staticmethod
+    def warning(fraction: float) -> str:
+        """ "warn50" for 0.5 of the target."""
+        return f"warn{round(fraction * 100)}"
+
+
+class CaseWatch(models.Model):
+    """When the sweep must next look at a case; NULL when nothing more is due."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="watch")
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    next_alert_kind = models.CharField(max_length=10, blank=True)
+    # The response deadline the schedule was computed from (for display and for the bench).
+    deadline = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The sweep: `next_alert_at <= now ORDER BY next_alert_at LIMIT n`. Its cost follows
+            # the due rows, not the open cases.
+            models.Index(fields=["next_alert_at"], name="watch_next_alert"),
+        ]
+
+    def __str__(self) -> str:
+        return f"watch {self.case_id}: {self.next_alert_kind or '-'} at {self.next_alert_at}"
+
+
+class AlertStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    PAGED = "paged", "Handed to the pager"
+    FAILED = "failed", "Failed"
+
+
+class SlaAlert(models.Model):
+    """One warning, breach notice or page: recorded before it is sent, so a crash loses nothing.
+
+    The unique key (case, kind, deadline) makes each alert happen once per deadline on every
+    database; a new deadline (severity change) may warn again. A page is keyed by the case's
+    receipt instead: the on-duty engineer is paged at most once per case.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_alerts")
+    kind = models.CharField(max_length=10)
+    deadline = models.DateTimeField()
+    due_at = models.DateTimeField()
+    step = models.CharField(max_length=10)  # "assignee", "team", "managers" or "pager"
+    recipients = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING
+    )
+    # A sender owns a pending alert until this instant; a crashed sender's alert is retried after.
+    lease_until = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "deadline"], name="watch_alert_once_per_deadline"
+            )
+        ]
+        indexes = [
+            # The mail outbox: `status = 'pending' AND lease_until <= now`.
+            models.Index(fields=["status", "lease_until"], name="watch_alert_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for case {self.case_id} ({self.status})"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Retrying"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Gave up"
+
+
+class WebhookDelivery(models.Model):
+    """A page: one signed webhook, retried with backoff; shown on the case."""
+
+    alert = models.OneToOneField(SlaAlert, on_delete=models.CASCADE, related_name="delivery")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    # Sent as X-Casedesk-Delivery and in the body: receivers drop a delivery id they have seen.
+    delivery_id = models.CharField(max_length=40, unique=True)
+    url = models.URLField(max_length=500)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The retry loop: `next_attempt_at <= now` (NULL once delivered or given up).
+            models.Index(fields=["next_attempt_at"], name="watch_delivery_next"),
+            # A case's deliveries, newest first, for the case page.
+            models.Index(fields=["case", "-created_at"], name="watch_delivery_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.delivery_id} ({self.status}, {self.attempts} attempts)"

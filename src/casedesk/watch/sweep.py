@@ -1,0 +1,160 @@
+"""The SLA sweep: claim due watches, record their alerts, then send them.
+
+Exactly once, from the user's side:
+- Claiming a watch is a compare-and-set UPDATE on `next_alert_at` made under the case's row lock
+  (the same lock the case services hold), so two workers never record the same alert, and a
+  response or severity change committed first is seen before anything is sent.
+- The unique key (case, kind, deadline) on SlaAlert backs this up on SQLite and PostgreSQL.
+- An alert is recorded as pending before it is sent (mail) or handed to the pager; a sender
+  leases it with a compare-and-set on `lease_until`, so a worker killed mid-send leaves it pending
+  and another worker sends it once the lease runs out. The Message-ID is stable per alert, so the
+  one possible duplicate (killed after the SMTP server accepted, before the "sent" update) is
+  the same message to the recipient's mail client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from casedesk.cases.models import Case
+
+from . import notify, pager
+from .models import AlertKind, AlertStatus, CaseWatch, SlaAlert
+from .schedule import Planned, pending, plan, recorded
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=2)
+MAX_MAIL_ATTEMPTS = 8
+
+
+def sweep(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) -> int:
+    """One pass: record the alerts that are due, send pending mail, attempt due pages.
+
+    Returns how many alerts this pass recorded.
+    """
+    count = record_due(now, limit=limit)
+    send_pending(now, limit=limit, lease=lease)
+    pager.deliver_due(now, limit=limit)
+    return count
+
+
+def record_due(now: dt.datetime, *, limit: int = 500) -> int:
+    due = CaseWatch.objects.filter(next_alert_at__lte=now).order_by("next_alert_at")
+    rows = list(due.values_list("pk", "case_id", "next_alert_at")[:limit])
+    return sum(_record_one(pk, case_id, seen, now) for pk, case_id, seen in rows)
+
+
+def _lock_case(case_id: int) -> Case | None:
+    qs = Case.objects.select_related("terms_version", "customer", "assignee")
+    if connection.features.has_select_for_update_skip_locked:
+        # PostgreSQL: skip a case another worker (or a service) holds; it stays due for later.
+        qs = qs.select_for_update(of=("self",), skip_locked=True)
+    return qs.filter(pk=case_id).first()
+
+
+def _record_one(watch_id: int, case_id: int, seen: dt.datetime, now: dt.datetime) -> int:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        if case is None:
+            return 0
+        # Lock order: case, then watch (as in the services), so no deadlock between the two.
+        claimed = CaseWatch.objects.filter(pk=watch_id, next_alert_at=seen).update(
+            next_alert_at=None
+        )
+        if claimed != 1:
+            return 0  # another worker got there first, or a service rescheduled it
+        items = plan(case, now)
+        done = recorded(case.pk)
+        upcoming = pending(items, done)
+        due = [p for p in upcoming if p.at <= now]
+        count = sum(_record(case, p, now) for p in _to_send(due))
+        later = [p for p in pending(items, recorded(case.pk)) if p.at > now]
+        first = min(later, key=lambda p: p.at, default=None)
+        CaseWatch.objects.filter(pk=watch_id).update(
+            next_alert_at=first.at if first else None,
+            next_alert_kind=first.kind if first else "",
+            updated_at=now,
+        )
+    return count
+
+
+def _to_send(due: list[Planned]) -> list[Planned]:
+    """Every due page, and only the latest due warning: an overdue 50 % after 80 % is noise."""
+    ladder = [p for p in due if p.ladder >= 0]
+    return [p for p in due if p.ladder < 0] + ladder[-1:]
+
+
+def _record(case: Case, item: Planned, now: dt.datetime) -> int:
+    url = pager.pager_url()
+    step = item.step if item.step != "pager" or url else "team"
+    try:
+        with transaction.atomic():
+            alert = SlaAlert.objects.create(
+                case=case,
+                kind=item.kind,
+                deadline=item.key,
+                due_at=item.at,
+                step=step,
+                recipients=notify.recipients(case, step) if step != "pager" else [],
+                status=AlertStatus.PAGED if step == "pager" else AlertStatus.PENDING,
+                lease_until=now,
+                created_at=now,
+            )
+            if step == "pager":
+                pager.create_delivery(case, alert, now)
+    except IntegrityError:
+        return 0  # already recorded: the unique key is the last line of defence
+    log.info("recorded %s for %s", item.kind, case.tracking_number)
+    return 1
+
+
+# -- the mail outbox ------------------------------------------------------------------------------
+
+
+def send_pending(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) -> int:
+    """Send pending alert mail whose lease has run out; returns how many were sent."""
+    due = SlaAlert.objects.filter(status=AlertStatus.PENDING, lease_until__lte=now)
+    rows = list(due.order_by("lease_until").values_list("pk", "lease_until")[:limit])
+    return sum(_send_one(pk, seen, now, lease) for pk, seen in rows)
+
+
+def _send_one(alert_id: int, seen: dt.datetime, now: dt.datetime, lease: dt.timedelta) -> int:
+    claimed = SlaAlert.objects.filter(
+        pk=alert_id, status=AlertStatus.PENDING, lease_until=seen
+    ).update(lease_until=now + lease, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return 0
+    alert = SlaAlert.objects.select_related(
+        "case", "case__customer", "case__assignee", "case__terms_version"
+    ).get(pk=alert_id)
+    alert.message_id = notify.message_id(alert)
+    try:
+        if not alert.recipients:
+            raise ValueError("nobody to tell: no active engineer or manager has an e-mail address")
+        notify.send(alert.case, alert)
+    except Exception as exc:  # noqa: BLE001 - any transport error is stored and retried
+        _failed(alert, exc, now)
+        return 0
+    SlaAlert.objects.filter(pk=alert_id).update(
+        status=AlertStatus.SENT, sent_at=now, message_id=alert.message_id, error=""
+    )
+    return 1
+
+
+def _failed(alert: SlaAlert, exc: Exception, now: dt.datetime) -> None:
+    log.warning("SLA alert %s failed: %s", alert.pk, exc)
+    fields: dict[str, object] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+    if alert.attempts >= MAX_MAIL_ATTEMPTS:
+        fields["status"] = AlertStatus.FAILED
+    else:
+        # Pushed forward, not retried hot: 1, 2, 4, ... minutes.
+        fields["lease_until"] = now + dt.timedelta(minutes=2 ** (alert.attempts - 1))
+    SlaAlert.objects.filter(pk=alert.pk).update(**fields)
+
+
+__all__ = ["AlertKind", "record_due", "send_pending", "sweep"]
