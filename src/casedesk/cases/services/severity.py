@@ -171,4 +171,5 @@ def request_severity_change(
         case.severity_request = SeverityRequest.PENDING
         case.updated_at = at
         case.save(update_fields=["requested_severity", "severity_request", "updated_at"])
+        refresh_sla(case)  # the SLA watch pages for a pending Severity 1 request
     return case
