@@ -1,8 +1,25 @@
+from __future__ import annotations
+
 from django.urls import path
 
+from . import case_views as c
 from . import views
 
 app_name = "console"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("customers/", views.customer_list, name="customers"),
+    path("customers/<slug:slug>/", views.customer_detail, name="customer"),
+    path("files/<int:pk>", views.file_download, name="file"),
+    path("cases/<str:ref>/", c.case_page, name="case"),
+    path("cases/<str:ref>/respond", c.respond_view, name="respond"),
+    path("cases/<str:ref>/note", c.note_view, name="note"),
+    path("cases/<str:ref>/severity", c.severity_view, name="severity"),
+    path("cases/<str:ref>/severity-request/confirm", c.confirm_request_view, name="confirm"),
+    path("cases/<str:ref>/severity-request/decline", c.decline_request_view, name="decline"),
+    path("cases/<str:ref>/assign", c.assign_view, name="assign"),
+    path("cases/<str:ref>/status", c.status_view, name="status"),
+    path("cases/<str:ref>/exclude", c.exclude_view, name="exclude"),
+    path("cases/<str:ref>/patches", c.request_patch_view, name="request_patch"),
+    path("cases/<str:ref>/patches/<int:pk>/deliver", c.deliver_patch_view, name="deliver_patch"),
 ]

@@ -1,5 +1,114 @@
-from django.http import HttpRequest, HttpResponse
+"""Console pages for support engineers: the queue, customers, and case files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from casedesk.cases import services as cases
+from casedesk.cases.models import OPEN_STATUSES, Attachment
+from casedesk.customers import services as customers
+from casedesk.customers.models import Customer, QuotaEntry, Subscription
+from casedesk.lib import clock
+
+from . import queue as q
+from .decorators import agent_required
+from .forms import QueueFilterForm
+
+PAGE_SIZE = 50
+RECENT_CASES = 20
 
 
+@agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("console")
+    now = clock.now()
+    agents = q.assignable_agents()
+    form = QueueFilterForm(
+        request.GET or None,
+        levels=q.level_choices(),
+        customers=q.customer_choices(),
+        assignees=[(str(a.pk), a.get_full_name() or a.get_username()) for a in agents],
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(q.apply_filters(q.open_cases(), filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    mail = q.unverified_mail()
+    context = {
+        "form": form,
+        "filtered": any(filters.values()),
+        "page": page,
+        "rows": [q.row(case, now) for case in page],
+        "requests": [q.row(case, now) for case in q.severity_requests()[: q.LANE_LIMIT]],
+        "breaching": [q.row(case, now) for case in q.breaching_soon(now)[: q.LANE_LIMIT]],
+        "mail_installed": mail is not None,
+        "mail_count": mail.count() if mail is not None else 0,
+        "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],
+        "lane_limit": q.LANE_LIMIT,
+    }
+    return render(request, "console/queue.html", context)
+
+
+@agent_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    rows = Customer.objects.annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True),
+        active_contacts=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
+    ).order_by("name")
+    return render(request, "console/customers.html", {"customers": rows})
+
+
+@agent_required
+def customer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    customer = get_object_or_404(Customer, slug=slug)
+    now = clock.now()
+    subscriptions = [
+        _subscription(sub, now)
+        for sub in customer.subscriptions.select_related("terms_version").order_by("-starts_on")
+    ]
+    context = {
+        "customer": customer,
+        "subscriptions": subscriptions,
+        "contacts": customer.contacts.order_by("-is_active", "name"),
+        "cases": customer.cases.select_related("assignee").order_by("-received_at")[:RECENT_CASES],
+    }
+    return render(request, "console/customer.html", context)
+
+
+def _subscription(sub: Subscription, now: dt.datetime) -> dict[str, Any]:
+    quota = customers.quota_status(sub, now) if sub.level_terms.quota is not None else None
+    return {
+        "sub": sub,
+        "state": sub.status_on(sub.local_date(now)),
+        "level": sub.level_terms,
+        "contacts": customers.contact_limit_text(sub),
+        "quota": quota,
+        "ledger": QuotaEntry.objects.filter(subscription=sub)
+        .select_related("actor")
+        .order_by("-at", "-id"),
+    }
+
+
+@agent_required
+def file_download(request: HttpRequest, pk: int) -> FileResponse:
+    visible = cases.cases_visible_to(request.user)
+    attachment = Attachment.objects.filter(pk=pk, case__in=visible).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

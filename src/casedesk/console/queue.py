@@ -1,0 +1,116 @@
+"""Read-only queries behind the agents' queue: open cases, lanes, filter choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet
+
+from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest
+from casedesk.cases.presenters import duration, local
+from casedesk.customers.models import Customer, Subscription
+from casedesk.customers.roles import AGENTS, MANAGERS
+
+from .forms import UNASSIGNED
+
+BREACHING_WINDOW = dt.timedelta(hours=1)
+LANE_LIMIT = 20
+
+
+def open_cases() -> QuerySet[Case]:
+    """Open cases, earliest response deadline first; no deadline (reasonable efforts) last."""
+    return (
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("customer", "assignee", "terms_version")
+        .order_by(F("response_deadline").asc(nulls_last=True), "received_at", "id")
+    )
+
+
+def apply_filters(qs: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]:
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("severity"):
+        qs = qs.filter(severity=filters["severity"])
+    if filters.get("customer"):
+        qs = qs.filter(customer__slug=filters["customer"])
+    assignee = filters.get("assignee")
+    if assignee == UNASSIGNED:
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee_id=int(assignee))
+    return qs
+
+
+def severity_requests() -> QuerySet[Case]:
+    return open_cases().filter(severity_request=SeverityRequest.PENDING)
+
+
+def breaching_soon(now: dt.datetime) -> QuerySet[Case]:
+    """No first response yet and the deadline within the hour, or already past."""
+    return open_cases().filter(
+        first_response_at__isnull=True, response_deadline__lte=now + BREACHING_WINDOW
+    )
+
+
+def unverified_mail() -> QuerySet[Any] | None:
+    """Held mail from senders that are not active contacts; None when mail is not installed."""
+    try:
+        from casedesk.mail.models import InboundMessage, InboundStatus
+    except ImportError:  # the mail app is optional for the console
+        return None
+    held = InboundMessage.objects.filter(status=InboundStatus.HELD_UNVERIFIED).defer("raw")
+    return held.order_by("received_at", "id")
+
+
+def assignable_agents() -> list[Any]:
+    """Active engineers and managers in one query.
+
+    `cases.services.agents()` asks `is_agent` per user (two queries each, contacts included);
+    this is the same rule as a filter. `assign()` still checks the chosen user with `is_agent`.
+    """
+    users = get_user_model().objects.filter(is_active=True)
+    staff = users.filter(Q(is_superuser=True) | Q(groups__name__in=[AGENTS, MANAGERS]))
+    return list(staff.distinct().order_by("username"))
+
+
+def level_choices() -> list[tuple[str, str]]:
+    """Level keys in use, named as the terms name them."""
+    seen: dict[str, str] = {}
+    for sub in Subscription.objects.select_related("terms_version").order_by("level"):
+        seen.setdefault(sub.level, sub.level_name)
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+def customer_choices() -> list[tuple[str, str]]:
+    return list(Customer.objects.order_by("name").values_list("slug", "name"))
+
+
+@dataclass
+class Row:
+    """One queue line: the case and its clock, coloured by time left."""
+
+    case: Case
+    deadline: str
+    deadline_iso: str
+    left: str
+    css: str  # ok, warn, bad, or "" for no deadline
+
+
+def row(case: Case, now: dt.datetime) -> Row:
+    tz = case.terms_version.terms.calendar.timezone
+    if case.response_deadline is None:
+        return Row(case, "reasonable efforts", "", "no deadline", "")
+    left = case.response_deadline - now  # durations in UTC
+    if case.first_response_at is not None:
+        css, text = "ok", "responded"
+    elif left < dt.timedelta(0):
+        css, text = "bad", f"overdue {duration(left)}"
+    elif left < BREACHING_WINDOW:
+        css, text = "warn", f"{duration(left)} left"
+    else:
+        css, text = "ok", f"{duration(left)} left"
+    iso = case.response_deadline.isoformat() if case.first_response_at is None else ""
+    return Row(case, local(case.response_deadline, tz), iso, text, css)
