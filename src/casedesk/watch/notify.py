@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 
-from casedesk.cases.models import Case
+from casedesk.cases.models import Case, SeverityRequest
 from casedesk.customers.roles import AGENTS, MANAGERS
 from casedesk.mail.tokens import mail_domain
 
@@ -44,9 +44,10 @@ def _when(t: dt.datetime, zone: str) -> str:
 
 
 def subject(case: Case, alert: SlaAlert) -> str:
+    pending = case.severity_request == SeverityRequest.PENDING and case.requested_severity
     what = {
         AlertKind.BREACH: "response target breached",
-        AlertKind.PAGE: f"Severity {case.requested_severity or case.severity} needs an engineer now",
+        AlertKind.PAGE: f"Severity {pending or case.severity} needs an engineer now",
     }.get(alert.kind, f"{alert.kind.removeprefix('warn')}% of the response time used")
     return f"[{case.tracking_number}] SLA: {what} ({case.customer.name}, Sev {case.severity})"
 
