@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from casedesk.cases import services as cases
 from casedesk.cases.models import OPEN_STATUSES, Attachment
 from casedesk.customers import services as customers
-from casedesk.customers.models import Customer, QuotaEntry, Subscription
+from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, QuotaEntry, Subscription
 from casedesk.lib import clock
 
 from . import queue as q
@@ -50,6 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "mail_count": mail.count() if mail is not None else 0,
         "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],
         "lane_limit": q.LANE_LIMIT,
+        "tz": DEFAULT_TIME_ZONE,
     }
     return render(request, "console/queue.html", context)
 
@@ -73,6 +74,10 @@ def customer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     context = {
         "customer": customer,
+        # Times in the vendor's calendar zone, as the terms count them.
+        "tz": subscriptions[0]["sub"].terms.calendar.timezone
+        if subscriptions
+        else DEFAULT_TIME_ZONE,
         "subscriptions": subscriptions,
         "contacts": customer.contacts.order_by("-is_active", "name"),
         "cases": customer.cases.select_related("assignee").order_by("-received_at")[:RECENT_CASES],
