@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
@@ -35,17 +36,32 @@ class NaiveDatetimeError(TermsError):
 
 def to_us(t: dt.datetime) -> int:
     """Aware datetime -> UTC epoch microseconds; naive datetimes are refused."""
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise NaiveDatetimeError(
-            f"{t.isoformat()} has no time zone; pass an aware datetime "
-            "(e.g. datetime(..., tzinfo=datetime.UTC)) so business time is unambiguous"
-        )
-    return (t - EPOCH) // _ONE_US
+    try:
+        # Subtracting an aware datetime from a naive one (or one whose tzinfo gives no
+        # offset) raises TypeError, so the check costs nothing on the good path.
+        return (t - EPOCH) // _ONE_US
+    except TypeError:
+        raise _not_aware(t) from None
+
+
+def _not_aware(t: object) -> TermsError:
+    if not isinstance(t, dt.datetime):
+        return TermsError(f"{t!r} is not a datetime")
+    return NaiveDatetimeError(
+        f"{t.isoformat()} has no time zone; pass an aware datetime "
+        "(e.g. datetime(..., tzinfo=datetime.UTC)) so business time is unambiguous"
+    )
 
 
 def from_us(us: int) -> dt.datetime:
     """UTC epoch microseconds -> aware UTC datetime."""
-    return EPOCH + dt.timedelta(microseconds=us)
+    seconds, rest = divmod(us, US)
+    if rest:
+        return EPOCH + dt.timedelta(seconds=seconds, microseconds=rest)
+    return _fromtimestamp(seconds, UTC)  # an int: exact, and twice as fast as the sum above
+
+
+_fromtimestamp = dt.datetime.fromtimestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +81,41 @@ class _Table:
     # Instants at least a year inside the table: no need to check coverage between them.
     safe_from: int = 0
     safe_until: int = -1
+    # Indexes that replace both binary searches on the hot path (see _build_indexes).
+    origin: int = 0
+    day_first: tuple[int, ...] = ()
+    starts_pad: tuple[int, ...] = ()
+    width: int = 1
+    bucket_first: tuple[int, ...] = ()
+    cum_end_pad: tuple[int, ...] = ()
+
+
+_DAY_US = 86400 * US
+_PAD = 1 << 62  # later than any instant and any running total
+
+
+def _build_indexes(starts: list[int], ends: list[int], cum_end: list[int]) -> dict[str, object]:
+    """Direct-address indexes into the table.
+
+    `day_first[k]` counts the intervals starting at or before UTC day k (from `origin`); a
+    few intervals start inside any one day, so a short forward scan from there finds the
+    interval of an instant. `bucket_first[k]` is the first interval whose running total reaches
+    k * `width`; with `width` the shortest interval, at most one total lies in any bucket.
+    """
+    origin = starts[0] // _DAY_US * _DAY_US
+    days = (ends[-1] - origin) // _DAY_US + 2
+    day_first = tuple(bisect_right(starts, origin + k * _DAY_US) for k in range(days))
+    width = max(min(e - s for s, e in zip(starts, ends, strict=True)), cum_end[-1] // 1_000_000, 1)
+    buckets = cum_end[-1] // width + 2
+    bucket_first = tuple(bisect_left(cum_end, k * width) for k in range(buckets))
+    return {
+        "origin": origin,
+        "day_first": day_first,
+        "starts_pad": (*starts, _PAD, _PAD),
+        "width": width,
+        "bucket_first": bucket_first,
+        "cum_end_pad": (*cum_end, _PAD),
+    }
 
 
 class BusinessCalendar:
@@ -87,6 +138,7 @@ class BusinessCalendar:
         self._lock = threading.RLock()
         self._years: dict[int, list[tuple[int, int]]] = {}
         self._table = _Table(0, -1, [], [], [], [])
+        self._hot: tuple = (0, -1, 0, (), (), [], [], (), 0, 1, ())  # see adder()
 
     # -- construction and caching -------------------------------------------------------------
 
@@ -135,6 +187,10 @@ class BusinessCalendar:
             self._holiday_names[year] = names
         return names
 
+    def holidays(self, year: int) -> dict[dt.date, str]:
+        """Every holiday the vendor observes in `year`, with its name (a copy)."""
+        return dict(self._holidays_of(year))
+
     def holiday_name(self, d: dt.date) -> str | None:
         """The holiday's name if the vendor observes one on date `d`, else None."""
         if isinstance(d, dt.datetime):
@@ -155,7 +211,7 @@ class BusinessCalendar:
     def _year_intervals(self, year: int) -> list[tuple[int, int]]:
         out = []
         holidays = self._holidays_of(year)
-        zone, opens, closes = self.zone, self._opens, self._closes
+        opens, closes = self._opens, self._closes
         day = dt.date(year, 1, 1)
         one = dt.timedelta(days=1)
         while day.year == year:
@@ -221,9 +277,31 @@ class BusinessCalendar:
                 raise TermsError(f"the calendar has no business hours in {first}-{last}")
             margin = 366 * 86400 * US
             table = _Table(
-                first, last, starts, ends, cum, cum_end, starts[0] + margin, starts[-1] - margin
+                first,
+                last,
+                starts,
+                ends,
+                cum,
+                cum_end,
+                starts[0] + margin,
+                starts[-1] - margin,
+                **_build_indexes(starts, ends, cum_end),  # type: ignore[arg-type]
             )
-            self._table = table  # one assignment: readers see the old or the new table whole
+            # One assignment each: readers see the old or the new table whole.
+            self._table = table
+            self._hot = (
+                table.safe_from,
+                table.safe_until,
+                table.origin,
+                table.day_first,
+                table.starts_pad,
+                table.ends,
+                table.cum,
+                table.cum_end_pad,
+                table.cum_end[-1],
+                table.width,
+                table.bucket_first,
+            )
             return table
 
     def _cover(self, *points: int) -> _Table:
@@ -273,6 +351,47 @@ class BusinessCalendar:
         # bisect_left: a budget that runs out exactly at closing ends at closing (17:00), not
         # at the next opening.
         return table.starts[j] + target - table.cum[j]
+
+    def adder(self, amount_us: int) -> Callable[[dt.datetime], dt.datetime]:
+        """A function t -> t + `amount_us` of business time, for the hot path of deadline().
+
+        Same answers as add_duration(); it inlines the table lookups for instants well inside
+        the table and hands anything else to _add_us.
+        """
+        if amount_us <= 0:
+            raise TermsError("an adder needs a positive business duration")
+        add_us = self._add_us
+        day_us, fromtimestamp = _DAY_US, _fromtimestamp
+
+        def add(t: dt.datetime) -> dt.datetime:
+            try:
+                us = (t - EPOCH) // _ONE_US
+            except TypeError:
+                raise _not_aware(t) from None
+            (lo, hi, origin, day_first, starts, ends, cum, cum_end, total, width, buckets) = (
+                self._hot
+            )
+            if us < lo or us > hi:
+                return from_us(add_us(us, amount_us))
+            # Same steps as _position and _add_us, with the binary searches replaced by the
+            # direct-address indexes of the table (`starts` and `cum_end` are padded).
+            i = day_first[(us - origin) // day_us]
+            while starts[i] <= us:
+                i += 1
+            i -= 1  # the last interval starting at or before `us` (>= 0 in the safe range)
+            # Business time from the table's origin to `us`, plus the budget.
+            target = (cum[i] + us - starts[i] if us < ends[i] else cum_end[i]) + amount_us
+            if target > total:
+                return from_us(add_us(us, amount_us))
+            j = buckets[target // width]
+            while cum_end[j] < target:  # the first total reaching the target: ends at closing
+                j += 1
+            out = starts[j] + target - cum[j]
+            if out % US:
+                return from_us(out)
+            return fromtimestamp(out // US, UTC)
+
+        return add
 
     def _between_us(self, a: int, b: int) -> int:
         if b < a:

@@ -13,10 +13,11 @@ Coverage rule (DESIGN.md §1, "Response targets"):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
-from .calendar import US, UTC, BusinessCalendar, from_us, to_us
+from .calendar import US, UTC, BusinessCalendar, _not_aware
 from .document import SEVERITIES, Level, Terms
 from .durations import ClockKind, Target
 from .errors import TermsError
@@ -36,21 +37,15 @@ class Rule:
     counting: Counting
     amount_us: int  # the budget in microseconds (wall or business); 0 for "none"
     calendar: BusinessCalendar
+    # received -> deadline (aware UTC) or None; built once per rule by _compile.
+    compute: Callable[[dt.datetime], dt.datetime | None] = field(repr=False)
 
     @property
     def clock(self) -> ClockKind:
         return self.target.clock
 
     def deadline(self, received: dt.datetime) -> dt.datetime | None:
-        if self.counting == "wall":
-            if received.utcoffset() is None:
-                to_us(received)  # raises the naive-datetime error
-            # Durations in UTC: adding to a local datetime would be wrong across a DST change.
-            return received.astimezone(UTC) + dt.timedelta(microseconds=self.amount_us)
-        if self.counting == "business":
-            return from_us(self.calendar._add_us(to_us(received), self.amount_us))
-        to_us(received)
-        return None
+        return self.compute(received)
 
     def deadline_us(self, received_us: int) -> int | None:
         if self.counting == "wall":
@@ -58,6 +53,36 @@ class Rule:
         if self.counting == "business":
             return self.calendar._add_us(received_us, self.amount_us)
         return None
+
+
+def _check_aware(received: dt.datetime) -> None:
+    tz = getattr(received, "tzinfo", None)
+    if tz is None or (tz is not UTC and received.utcoffset() is None):
+        raise _not_aware(received)
+
+
+def _compile(
+    counting: Counting, amount_us: int, calendar: BusinessCalendar
+) -> Callable[[dt.datetime], dt.datetime | None]:
+    if counting == "business":
+        return calendar.adder(amount_us)
+    if counting == "none":
+
+        def none(received: dt.datetime) -> None:
+            _check_aware(received)
+            return None
+
+        return none
+    delta = dt.timedelta(microseconds=amount_us)
+
+    def wall(received: dt.datetime) -> dt.datetime:
+        # Durations in UTC: adding to a local datetime would be wrong across a DST change.
+        if received.tzinfo is UTC:
+            return received + delta
+        _check_aware(received)
+        return received.astimezone(UTC) + delta
+
+    return wall
 
 
 _RULES: dict[tuple[int, str, int], Rule] = {}
@@ -76,6 +101,21 @@ def rule_for(terms: Terms, level_key: str, severity: int) -> Rule:
     return rule
 
 
+_BY_TERMS: dict[int, tuple[Terms, dict[str, dict[int, Rule]]]] = {}
+
+
+def rules_of(terms: Terms) -> dict[str, dict[int, Rule]]:
+    """Every rule of these terms by level key and severity: the hot path's lookup table."""
+    entry = _BY_TERMS.get(id(terms))
+    if entry is not None and entry[0] is terms:
+        return entry[1]
+    table = {key: {sev: rule_for(terms, key, sev) for sev in SEVERITIES} for key in terms.levels}
+    if len(_BY_TERMS) > 256:
+        _BY_TERMS.clear()
+    _BY_TERMS[id(terms)] = (terms, table)  # holds `terms`, so its id stays unique
+    return table
+
+
 def _make_rule(terms: Terms, level_key: str, severity: int) -> Rule:
     level = terms.level(level_key)
     if isinstance(severity, bool) or not isinstance(severity, int) or severity not in SEVERITIES:
@@ -92,4 +132,5 @@ def _make_rule(terms: Terms, level_key: str, severity: int) -> Rule:
         counting, amount_us = "business", target.amount * 60 * US
     else:
         counting, amount_us = "wall", target.amount * 60 * US
-    return Rule(terms, level_key, level, severity, target, counting, amount_us, calendar)
+    compute = _compile(counting, amount_us, calendar)
+    return Rule(terms, level_key, level, severity, target, counting, amount_us, calendar, compute)
