@@ -93,6 +93,7 @@ class Row:
     """One queue line: the case and its clock, coloured by time left."""
 
     case: Case
+    level: str
     deadline: str
     deadline_iso: str
     left: str
@@ -100,9 +101,11 @@ class Row:
 
 
 def row(case: Case, now: dt.datetime) -> Row:
-    tz = case.terms_version.terms.calendar.timezone
+    terms = case.terms_version.terms
+    tz = terms.calendar.timezone
+    level = terms.levels[case.level].name if case.level in terms.levels else case.level
     if case.response_deadline is None:
-        return Row(case, "reasonable efforts", "", "no deadline", "")
+        return Row(case, level, "reasonable efforts", "", "no deadline", "")
     left = case.response_deadline - now  # durations in UTC
     if case.first_response_at is not None:
         css, text = "ok", "responded"
@@ -113,4 +116,4 @@ def row(case: Case, now: dt.datetime) -> Row:
     else:
         css, text = "ok", f"{duration(left)} left"
     iso = case.response_deadline.isoformat() if case.first_response_at is None else ""
-    return Row(case, local(case.response_deadline, tz), iso, text, css)
+    return Row(case, level, local(case.response_deadline, tz), iso, text, css)
