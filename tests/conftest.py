@@ -32,3 +32,14 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, tmp_path):
+    """Each test gets its own cache folder (login failure counts must not leak between tests)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }

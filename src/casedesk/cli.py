@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> None:
         # The demo owns its own database file so it never wipes a real one.
         os.environ["CASEDESK_DB_NAME"] = "demo.sqlite3"
         os.environ.pop("DATABASE_URL", None)
+        # The demo never sends real mail: outbound messages are written to files instead.
+        os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
     from django.core.management import execute_from_command_line
 

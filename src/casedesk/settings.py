@@ -124,12 +124,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CASEDESK_TERMS = os.environ.get("CASEDESK_TERMS", "")
 CASEDESK_MAX_ATTACHMENT_BYTES = env_int("CASEDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = HOME / "mail"  # where the file backend (the demo's) writes outbound mail
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@casedesk.localhost")
+# Inbound and reply addresses: support@<domain>, support+<signed token>@<domain>.
+CASEDESK_MAIL_DOMAIN = os.environ.get("CASEDESK_MAIL_DOMAIN", "support.casedesk.localhost")
+CASEDESK_MAIL_LOCAL_PART = os.environ.get("CASEDESK_MAIL_LOCAL_PART", "support")
+CASEDESK_MAIL_OWN_ADDRESSES = env_list("CASEDESK_MAIL_OWN_ADDRESSES", [])
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{CASEDESK_MAIL_LOCAL_PART}@{CASEDESK_MAIL_DOMAIN}"
+)
 
 # Security: HTTPS items are on when a TLS-terminating proxy is in front (CASEDESK_HTTPS=true).
 HTTPS = env_bool("CASEDESK_HTTPS", False)

@@ -102,7 +102,9 @@ def change_severity(
     return case
 
 
-def confirm_severity_request(agent: AbstractBaseUser, case: Case, reason: str = "") -> Case:
+def confirm_severity_request(
+    agent: AbstractBaseUser, case: Case, reason: str = "", *, at: dt.datetime | None = None
+) -> Case:
     if case.severity_request != SeverityRequest.PENDING or case.requested_severity is None:
         raise CaseError(f"{case.tracking_number} has no severity request waiting.")
     reason = (
@@ -110,16 +112,23 @@ def confirm_severity_request(agent: AbstractBaseUser, case: Case, reason: str = 
         or f"Confirmed the customer's request for Severity {case.requested_severity}."
     )
     return change_severity(
-        agent, case, case.requested_severity, reason, _request_outcome=SeverityRequest.CONFIRMED
+        agent,
+        case,
+        case.requested_severity,
+        reason,
+        at=at,
+        _request_outcome=SeverityRequest.CONFIRMED,
     )
 
 
 @retry_on_lock
-def decline_severity_request(agent: AbstractBaseUser, case: Case, reason: str) -> Case:
+def decline_severity_request(
+    agent: AbstractBaseUser, case: Case, reason: str, *, at: dt.datetime | None = None
+) -> Case:
     require_agent(agent, "decline a severity request")
     if not reason.strip():
         raise CaseError("Tell the customer why the requested severity is declined.", field="reason")
-    at = clock.now()
+    at = at or clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.severity_request != SeverityRequest.PENDING:

@@ -30,9 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Creating a fresh demo database in {path} ...")
         call_command("migrate", interactive=False, verbosity=0)
         logins = demo_data.seed(progress=self.stdout.write)
-        self.stdout.write("\nDemo logins (password for all: see below):")
+        self.stdout.write("\nDemo logins:")
         for role, username, password in logins:
             self.stdout.write(f"  {role:<28} {username:<28} {password}")
+        self.stdout.write(f"\nOutbound mail is written to {settings.EMAIL_FILE_PATH}/, not sent.")
         if no_serve:
             return
         self.stdout.write(f"\nOpen http://{bind}/ (Ctrl-C to stop)")
