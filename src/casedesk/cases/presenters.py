@@ -70,7 +70,9 @@ class Entry:
 
 def timeline(case: Case, tz: str, *, internal: bool) -> list[Entry]:
     """The case history in order; customers never see internal events or files."""
-    events = case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    events = (
+        case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    )
     entries = []
     for event in events:
         if not event.public and not internal:
