@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("portal/", include("casedesk.portal.urls")),
+    path("console/mail/", include("casedesk.mail.urls")),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
 ]
