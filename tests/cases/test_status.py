@@ -114,3 +114,9 @@ def test_emergency_patches_follow_the_level(world, case):
         cs.request_patch(world.bob, standard, "please")
     assert "Standard" in info.value.message
     assert "Emergency" in info.value.message
+
+
+def test_agents_lists_engineers_and_managers_in_one_query(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        names = [u.username for u in cs.agents()]
+    assert names == ["agent", "manager"]

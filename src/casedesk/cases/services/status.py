@@ -7,9 +7,10 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 
 from casedesk.cases.models import DONE_STATUSES, Case, EventKind, Status
-from casedesk.customers.roles import is_agent
+from casedesk.customers.roles import AGENTS, MANAGERS, is_agent
 from casedesk.lib import clock
 
 from .access import require_agent
@@ -146,5 +147,7 @@ def assign(agent: AbstractBaseUser, case: Case, assignee: AbstractBaseUser | Non
 
 
 def agents() -> list[AbstractBaseUser]:
-    users = get_user_model().objects.filter(is_active=True).order_by("username")
-    return [u for u in users if is_agent(u)]
+    """Everyone who may work cases (engineers, managers, superusers), in one query."""
+    users = get_user_model().objects.filter(is_active=True)
+    users = users.filter(Q(is_superuser=True) | Q(groups__name__in=(AGENTS, MANAGERS)))
+    return list(users.distinct().order_by("username"))
