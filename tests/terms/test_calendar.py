@@ -19,6 +19,7 @@ from .strategies import CALENDARS, DEFAULT, calendars, instants
 LA = ZoneInfo("America/Los_Angeles")
 UTC = dt.UTC
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROBE_SETTINGS = settings(max_examples=200, deadline=None)
 REFERENCES = {id(c): Reference(c) for c in CALENDARS}
 
 
@@ -274,3 +275,33 @@ def test_a_positive_budget_never_ends_outside_business_hours(data, minutes):
     local = end.astimezone(ZoneInfo(c.timezone))
     assert cal.is_business_day(local.date())
     assert c.opens < local.time() <= c.closes
+
+
+@PROBE_SETTINGS
+@given(st.data(), st.integers(1, 3 * 480))
+def test_the_hot_path_adder_matches_the_reference(data, minutes):
+    # adder() is what deadline() uses: inlined lookups and one cached answer per closed gap.
+    c, t = _cal_and_instant(data)
+    cal, ref = BusinessCalendar.from_terms(c), REFERENCES[id(c)]
+    expected = from_minute(ref.add(to_minute(t), minutes))
+    add = _ADDERS.setdefault((id(c), minutes), cal.adder(minutes * 60_000_000))
+    assert add(t) == expected
+    assert add(t) == expected  # the second time may come from the cache
+
+
+def test_the_adder_cache_survives_the_table_growing_in_both_directions():
+    cal = BusinessCalendar.from_terms(DEFAULT)
+    add = cal.adder(480 * 60_000_000)
+    friday_night, saturday = la(2026, 11, 27, 18), la(2026, 11, 28, 10)
+    assert add(friday_night) == add(saturday) == la(2026, 11, 30, 17)
+    assert add(la(1990, 11, 21, 18)) == la(1990, 11, 23, 17)  # Thanksgiving 1990: grows back
+    assert add(la(2100, 12, 24, 18)) == la(2100, 12, 27, 17)  # Christmas 2100: grows forward
+    assert add(saturday) == add(friday_night) == la(2026, 11, 30, 17)
+    naive = dt.datetime(2026, 12, 1, 10)  # noqa: DTZ001
+    with pytest.raises(NaiveDatetimeError):
+        add(naive)
+    with pytest.raises(TermsError, match="is not a datetime"):
+        add("2026-12-01T10:00Z")  # type: ignore[arg-type]
+
+
+_ADDERS: dict = {}

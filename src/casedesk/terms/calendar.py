@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
@@ -356,21 +356,24 @@ class BusinessCalendar:
         """A function t -> t + `amount_us` of business time, for the hot path of deadline().
 
         Same answers as add_duration(); it inlines the table lookups for instants well inside
-        the table and hands anything else to _add_us.
+        the table and hands anything else to _add_us. Everything received while closed (most
+        of the week: nights, weekends, holidays) before opening i gets one and the same
+        deadline, so that deadline is computed once per gap and kept.
         """
         if amount_us <= 0:
             raise TermsError("an adder needs a positive business duration")
         add_us = self._add_us
         day_us, fromtimestamp = _DAY_US, _fromtimestamp
+        # (the table this cache belongs to, deadline per closed gap after interval i)
+        closed_cache: list[Any] = [None, []]
 
         def add(t: dt.datetime) -> dt.datetime:
             try:
                 us = (t - EPOCH) // _ONE_US
             except TypeError:
                 raise _not_aware(t) from None
-            (lo, hi, origin, day_first, starts, ends, cum, cum_end, total, width, buckets) = (
-                self._hot
-            )
+            hot = self._hot
+            (lo, hi, origin, day_first, starts, ends, cum, cum_end, total, width, buckets) = hot
             if us < lo or us > hi:
                 return from_us(add_us(us, amount_us))
             # Same steps as _position and _add_us, with the binary searches replaced by the
@@ -379,17 +382,26 @@ class BusinessCalendar:
             while starts[i] <= us:
                 i += 1
             i -= 1  # the last interval starting at or before `us` (>= 0 in the safe range)
-            # Business time from the table's origin to `us`, plus the budget.
-            target = (cum[i] + us - starts[i] if us < ends[i] else cum_end[i]) + amount_us
+            if us < ends[i]:
+                target = cum[i] + us - starts[i] + amount_us  # open: counting starts now
+            else:
+                if closed_cache[0] is not hot:
+                    closed_cache[1] = [None] * len(ends)
+                    closed_cache[0] = hot
+                known = closed_cache[1][i]
+                if known is not None:
+                    return known  # type: ignore[no-any-return]
+                target = cum_end[i] + amount_us  # closed: counting starts at the next opening
             if target > total:
                 return from_us(add_us(us, amount_us))
             j = buckets[target // width]
             while cum_end[j] < target:  # the first total reaching the target: ends at closing
                 j += 1
             out = starts[j] + target - cum[j]
-            if out % US:
-                return from_us(out)
-            return fromtimestamp(out // US, UTC)
+            result = from_us(out) if out % US else fromtimestamp(out // US, UTC)
+            if us >= ends[i] and closed_cache[0] is hot:
+                closed_cache[1][i] = result
+            return result
 
         return add
 
