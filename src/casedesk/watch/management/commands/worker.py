@@ -56,6 +56,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "--interval, --batch and --lease must be positive; e.g. --interval 15"
             )
+        _require_migrated()
         self.stop = threading.Event()
         self.batch, self.lease = batch, dt.timedelta(seconds=lease)
         if once:
@@ -110,3 +111,11 @@ class Command(BaseCommand):
         thread = threading.Thread(target=run, name="casedesk-tasks", daemon=True)
         thread.start()
         return worker, thread
+
+
+def _require_migrated() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError("The database has unapplied migrations; run `casedesk migrate` first.")
