@@ -290,8 +290,14 @@ def test_the_hot_path_adder_matches_the_reference(data, minutes):
 
 
 def test_the_adder_cache_survives_the_table_growing_in_both_directions():
-    cal = BusinessCalendar.from_terms(DEFAULT)
+    cal = BusinessCalendar(DEFAULT)  # a fresh table, not the shared one
     add = cal.adder(480 * 60_000_000)
+    nights = [la(2026, 1, 1, 20) + dt.timedelta(days=k) for k in range(2 * 365)]
+    before = [add(t) for t in nights]  # fills the cache, one answer per closed gap
+    assert before == [cal.add(t, 480) for t in nights]
+    add(la(2015, 6, 1, 20))  # the table grows back by years: every interval index shifts
+    add(la(2040, 6, 1, 20))  # and forward
+    assert [add(t) for t in nights] == before
     friday_night, saturday = la(2026, 11, 27, 18), la(2026, 11, 28, 10)
     assert add(friday_night) == add(saturday) == la(2026, 11, 30, 17)
     assert add(la(1990, 11, 21, 18)) == la(1990, 11, 23, 17)  # Thanksgiving 1990: grows back
