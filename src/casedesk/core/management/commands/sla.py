@@ -9,6 +9,7 @@ import types
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.utils import OperationalError, ProgrammingError
 
 from casedesk.terms import Terms, TermsError, load_terms
 
@@ -58,7 +59,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "deadline":
             self._deadline(options["level"], options["severity"], options["received"], options)
-        elif action == "explain":
+            return
+        try:
+            self._cases(action, options)
+        except (OperationalError, ProgrammingError) as exc:
+            raise CommandError(
+                f"the database is not ready ({exc}); run `casedesk migrate` first"
+            ) from None
+
+    def _cases(self, action: str, options: Any) -> None:
+        if action == "explain":
             from casedesk.cases.sla_cli import explain_case
 
             explain_case(self.stdout, options["case"])
