@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -33,3 +37,17 @@ def run(bind: str, workers: int = 2, threads: int = 4) -> None:
             "timeout": 60,
         }
     ).run()
+
+
+@contextmanager
+def worker_beside() -> Iterator[subprocess.Popen[bytes]]:
+    """Run `casedesk worker` as a child process for as long as the block runs."""
+    proc = subprocess.Popen([sys.executable, "-m", "casedesk.cli", "worker"])  # noqa: S603
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()

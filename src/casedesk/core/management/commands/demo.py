@@ -36,5 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nOutbound mail is written to {settings.EMAIL_FILE_PATH}/, not sent.")
         if no_serve:
             return
-        self.stdout.write(f"\nOpen http://{bind}/ (Ctrl-C to stop)")
-        server.run(bind, workers=1)
+        self.stdout.write(
+            f"\nOpen http://{bind}/ (Ctrl-C to stop); the background worker runs too."
+        )
+        with server.worker_beside():
+            server.run(bind, workers=2)

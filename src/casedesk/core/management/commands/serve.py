@@ -15,9 +15,26 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate` at start")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run `casedesk worker` (SLA warnings, notifications) beside the server",
+        )
 
-    def handle(self, *args: Any, bind: str, workers: int, no_migrate: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        bind: str,
+        workers: int,
+        no_migrate: bool,
+        with_worker: bool,
+        **options: Any,
+    ) -> None:
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"casedesk serving on http://{bind}/ (Ctrl-C to stop)")
-        server.run(bind, workers=workers)
+        if not with_worker:
+            server.run(bind, workers=workers)
+            return
+        with server.worker_beside():
+            server.run(bind, workers=workers)
