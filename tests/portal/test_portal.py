@@ -172,3 +172,11 @@ def test_password_reset_sends_a_link(client, world, mailoutbox):
     client.post("/password-reset/", {"email": "alice@example.com"})
     assert len(mailoutbox) == 1
     assert "/password-reset/" in mailoutbox[0].body
+
+
+def test_the_case_list_shows_times_in_the_contacts_zone(alice_client, world):
+    world.alice.time_zone = "Europe/Berlin"
+    world.alice.save(update_fields=["time_zone"])
+    cs.open_case(world.alice, channel="web", subject="zoned", received_at=pt(2026, 11, 20, 16, 30))
+    page = alice_client.get("/portal/").content.decode()
+    assert "21 Nov 2026 01:30 CET" in page

@@ -252,7 +252,7 @@ class _History:
             cs.close_excluded(
                 agent, case, rng.choice(EXCLUDED), reason="Outside the support terms.", at=at
             )
-        elif rng.random() < 0.85:
+        else:
             cs.set_status(agent, case, "resolved", reason="Fixed by configuration change.", at=at)
             later = at + dt.timedelta(days=3)
             if self._at(later):
