@@ -60,6 +60,8 @@ def mail_settings(settings: Any) -> Any:
     settings.CASEDESK_MAIL_DOMAIN = DOMAIN
     settings.DEFAULT_FROM_EMAIL = SUPPORT
     settings.CASEDESK_MAX_ATTACHMENT_BYTES = 100_000
+    # Outbound mail goes through tasks; run them at once (after the commit) in tests.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return settings
 
 

@@ -186,14 +186,23 @@ def test_it_keeps_a_message_when_processing_breaks_and_retries_on_redelivery(des
     assert accept(raw) == "250 OK: already have it"
 
 
-def test_outbound_mail_is_recorded_then_sent_after_commit(desk: Any) -> None:
+def test_it_queues_the_acknowledgement_after_the_commit(desk: Any) -> None:
     from django.db import transaction
 
     with transaction.atomic():
         accept(make_mail())
-        record = OutboundMessage.objects.get()
-        assert (record.kind, record.to, record.status) == ("ack", ["alice@acme.example"], "sending")
-        assert mail.outbox == []
-    record.refresh_from_db()
-    assert (record.status, record.sent_at) == ("sent", NOW)
+        # Intake's transaction holds no outbound work: the task runs after the commit.
+        assert (OutboundMessage.objects.count(), mail.outbox) == (0, [])
+    record = OutboundMessage.objects.get()
+    assert (record.kind, record.to, record.status) == ("ack", ["alice@acme.example"], "sent")
+    assert (record.key, record.sent_at) == (f"ack:{record.case_id}", NOW)
     assert len(mail.outbox) == 1
+
+
+def test_it_mails_nothing_when_intake_rolls_back(desk: Any) -> None:
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        accept(make_mail())
+        raise RuntimeError("crash before the commit")
+    assert (OutboundMessage.objects.count(), mail.outbox) == (0, [])

@@ -11,6 +11,7 @@ The case and customer apps are reached through `Desk`, a thin seam over
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from casedesk.lib import clock
-from casedesk.mail import outbound
 from casedesk.mail.loops import should_auto_reply
 from casedesk.mail.models import (
     InboundMessage,
@@ -30,7 +30,7 @@ from casedesk.mail.models import (
     UnverifiedNotice,
 )
 from casedesk.mail.parse import ParsedMessage, clean_text, parse_message
-from casedesk.mail.tokens import mail_domain, mail_local_part, make_token, verify_token
+from casedesk.mail.tokens import mail_domain, mail_local_part, verify_token
 
 log = logging.getLogger(__name__)
 
@@ -194,18 +194,61 @@ def accept(
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:
             return REPLY_DUPLICATE
-        context = _Context(inbound, parsed, desk, envelope_from)
-        return _process_guarded(context)
+        # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
+        envelope = envelope_from if source == "smtp" else None
+        return _process_guarded(_Context(inbound, parsed, desk, envelope))
+
+
+def content_digest(parsed: ParsedMessage) -> str:
+    """What the sender wrote (From, Subject, text, attachments), not the hops' headers."""
+    h = hashlib.sha256()
+    for part in (parsed.from_address, parsed.subject, parsed.text):
+        h.update(part.encode("utf-8", "replace") + b"\0")
+    for a in parsed.attachments:
+        h.update(f"{a.name}\0{len(a.data)}\0".encode("utf-8", "replace"))
+        h.update(hashlib.sha256(a.data).digest())
+    return h.hexdigest()
 
 
 def _record(
     raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
 ) -> InboundMessage | None:
-    """The stored message to process, or None when it is already stored and handled."""
+    """The stored message to process, or None when it is already stored and handled.
+
+    Idempotency is keyed on the Message-ID alone: the same message delivered twice, or once
+    directly and once through a list or a second support address (another envelope sender),
+    is one message. A sender that reuses a Message-ID for different content is not: such a
+    message is stored under `<id>/<digest>` and a problem says so, so nothing is lost.
+    """
+    digest = content_digest(parsed)
+    inbound = _create(raw, parsed, envelope_from, recipients, source, parsed.message_id, digest)
+    if inbound is not None:
+        return inbound
+    stored = InboundMessage.objects.filter(message_id=parsed.message_id).values("digest").first()
+    if stored is not None and stored["digest"] not in ("", digest):
+        parsed.problems.append("the Message-ID was used before for different content")
+        message_id = f"{parsed.message_id[:180]}/{digest[:32]}"
+        inbound = _create(raw, parsed, envelope_from, recipients, source, message_id, digest)
+        if inbound is not None:
+            return inbound
+        parsed.message_id = message_id
+    return _claim_unfinished(parsed.message_id)
+
+
+def _create(
+    raw: bytes,
+    parsed: ParsedMessage,
+    envelope_from: str,
+    recipients: list[str],
+    source: str,
+    message_id: str,
+    digest: str,
+) -> InboundMessage | None:
     try:
         with transaction.atomic():
             return InboundMessage.objects.create(
-                message_id=parsed.message_id,
+                message_id=message_id,
+                digest=digest,
                 raw=raw,
                 received_at=clock.now(),  # receipt: our clock, never the Date header
                 source=source,
@@ -216,10 +259,13 @@ def _record(
                 problems=parsed.problems[:50],
             )
     except IntegrityError:
-        pass
-    # Same Message-ID seen before. Claim an unfinished one with a conditional UPDATE so two
-    # concurrent redeliveries cannot both process it.
-    existing = InboundMessage.objects.filter(message_id=parsed.message_id)
+        return None
+
+
+def _claim_unfinished(message_id: str) -> InboundMessage | None:
+    # Seen before. Claim an unfinished one with a conditional UPDATE so two concurrent
+    # redeliveries cannot both process it.
+    existing = InboundMessage.objects.filter(message_id=message_id)
     if existing.filter(status__in=RETRYABLE).update(status=InboundStatus.RECEIVED, error="") != 1:
         return None
     return existing.get()
@@ -345,36 +391,32 @@ def _hold(ctx: _Context, reason: str, *, notify: bool) -> str:
     inbound.processed_at = clock.now()
     inbound.save(update_fields=["status", "error", "processed_at"])
     if notify and _may_answer(ctx) and _claim_daily_notice(ctx.parsed.from_address):
-        outbound.send_case_mail(
-            None,
-            to=[ctx.parsed.from_address],
-            subject=f"Re: {ctx.parsed.subject}"
-            if ctx.parsed.subject
-            else "Your message to support",
-            body=unverified_body(ctx.parsed.from_address),
-            in_reply_to=ctx.parsed.message_id,
-            references=ctx.parsed.references,
-            auto_submitted=True,
-            kind="unverified",
-        )
+        _notice(ctx, None, _re(ctx.parsed), unverified_body(ctx.parsed.from_address), "unverified")
     return REPLY_HELD
+
+
+def _re(parsed: ParsedMessage) -> str:
+    return f"Re: {parsed.subject}" if parsed.subject else "Your message to support"
+
+
+def _notice(ctx: _Context, case: Any, subject: str, body: str, kind: str) -> None:
+    from casedesk.mail import notify
+
+    notify.schedule_notice(
+        case_id=case.id if case is not None else None,
+        to=[ctx.parsed.from_address],
+        subject=subject,
+        body=body,
+        in_reply_to=ctx.parsed.message_id,
+        references=list(ctx.parsed.references),
+        kind=kind,
+    )
 
 
 def _explain_refusal(ctx: _Context) -> None:
     """Tell the sender why no case was opened (the services' errors are written for people)."""
     if _may_answer(ctx) and _claim_daily_notice(ctx.parsed.from_address):
-        outbound.send_case_mail(
-            None,
-            to=[ctx.parsed.from_address],
-            subject=f"Re: {ctx.parsed.subject}"
-            if ctx.parsed.subject
-            else "Your message to support",
-            body=refusal_body(ctx.inbound.error),
-            in_reply_to=ctx.parsed.message_id,
-            references=ctx.parsed.references,
-            auto_submitted=True,
-            kind="refused",
-        )
+        _notice(ctx, None, _re(ctx.parsed), refusal_body(ctx.inbound.error), "refused")
 
 
 def _may_answer(ctx: _Context) -> bool:
@@ -411,60 +453,30 @@ def refusal_body(reason: str) -> str:
     )
 
 
-def _refused_lines(parsed: ParsedMessage) -> str:
-    limit = _human(max_attachment_bytes())
-    names = "\n".join(f"  - {r.name} ({_human(r.size)})" for r in parsed.refused_attachments)
-    return (
-        f"These attachments are larger than the limit of {limit} per file and were not "
-        f"added to the case:\n{names}\nCompress or split them and send them again.\n"
-    )
+def _refused(parsed: ParsedMessage) -> list[tuple[str, int]]:
+    return [(r.name, r.size) for r in parsed.refused_attachments]
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def _acknowledge(ctx: _Context, case: Any) -> None:
+    """Queued after the commit: the SMTP reply never waits on outbound mail or the explanation."""
     if not _may_answer(ctx):
         return
-    deadline = getattr(case, "response_deadline", None)
-    lines = [
-        f"Hello,\n\nYour request is case {case.tracking_number}: {case.subject}\n",
-        f"Severity: {case.severity} (requested: {case.requested_severity or 'none'})"
-        if hasattr(case, "severity")
-        else "",
-        f"First response due by: {deadline:%Y-%m-%d %H:%M} UTC\n" if deadline else "",
-        _refused_lines(ctx.parsed) if ctx.parsed.refused_attachments else "",
-        "Reply to this message to add to the case.\n",
-    ]
-    # TODO(cases): add the deadline explanation once the SLA explain steps are exposed.
-    _send(
-        ctx,
-        case,
-        f"[{case.tracking_number}] {case.subject}",
-        "\n".join(x for x in lines if x),
-        "ack",
-    )
+    from casedesk.mail import notify
+
+    parsed = ctx.parsed
+    notify.schedule_acknowledgement(case.id, parsed.message_id, parsed.references, _refused(parsed))
 
 
 def _send_refused_notice(ctx: _Context, case: Any) -> None:
     if _may_answer(ctx):
+        from casedesk.mail import notify
+
         body = (
             f"Hello,\n\nYour reply was added to case {case.tracking_number}.\n\n"
-            + _refused_lines(ctx.parsed)
+            + notify.refused_text(_refused(ctx.parsed))
         )
-        _send(ctx, case, f"[{case.tracking_number}] Attachments not added", body, "refused")
-
-
-def _send(ctx: _Context, case: Any, subject: str, body: str, kind: str) -> None:
-    outbound.send_case_mail(
-        case,
-        to=[ctx.parsed.from_address],
-        subject=subject,
-        body=body,
-        in_reply_to=ctx.parsed.message_id,
-        references=ctx.parsed.references,
-        reply_token=make_token(case.id),
-        auto_submitted=True,
-        kind=kind,
-    )
+        _notice(ctx, case, f"[{case.tracking_number}] Attachments not added", body, "refused")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -27,12 +28,21 @@ class InboundMessage(models.Model):
     status = models.CharField(
         max_length=20, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
     )
-    # The case this message opened or replied to. A plain column until the cases app has
-    # migrations; it becomes a ForeignKey("cases.Case") with the same column name.
-    case_id = models.BigIntegerField(null=True, blank=True)
+    # Same Message-ID with different content (a sender that reuses IDs) is not a duplicate:
+    # this digest of what the sender wrote tells a redelivery from a new message.
+    digest = models.CharField(max_length=64, blank=True)
+    # The case this message opened or replied to.
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     problems = models.JSONField(default=list, blank=True)  # what the parser could not read
     error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # An engineer's decision on a held message: attached to a customer, or discarded (why).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.TextField(blank=True)
 
     class Meta:
         indexes = [
@@ -80,6 +90,9 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # What this mail announces ("event:<id>", "ack:<case id>"): unique, so a retried task
+    # never sends the same notification twice. Empty for one-off notices.
+    key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         indexes = [

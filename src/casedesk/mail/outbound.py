@@ -80,11 +80,13 @@ def send_case_mail(
     reply_token: str | None = None,
     auto_submitted: bool = False,
     kind: str = "",
+    key: str | None = None,
 ) -> OutboundMessage:
     """Record the mail as "sending" now and send it after the surrounding transaction commits.
 
     `case_like` needs `.id` (may be None) and may have `.tracking_number`. Returns the record;
-    its `message_id` is what the recipient's reply will carry in In-Reply-To.
+    its `message_id` is what the recipient's reply will carry in In-Reply-To. A `key` already
+    used raises IntegrityError: that notification was sent before (call inside an atomic block).
     """
     email = build_case_mail(
         case_like,
@@ -102,6 +104,7 @@ def send_case_mail(
         to=list(to),
         subject=email.subject[:255],
         kind=kind,
+        key=key,
         created_at=clock.now(),
     )
     # Network I/O never runs inside the transaction (a rollback must not have sent mail).

@@ -36,7 +36,7 @@ def record(
     **data: Any,
 ) -> CaseEvent:
     user, label = actor_fields(actor)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=user,
@@ -48,3 +48,7 @@ def record(
         message_id=message_id[:300],
         data=data,
     )
+    from casedesk.mail.notify import on_event  # imported here: the mail app imports this one
+
+    on_event(event)  # public news for the customer goes out by mail after the commit
+    return event
