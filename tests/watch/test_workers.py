@@ -73,7 +73,7 @@ def _sent() -> int:
     return SlaAlert.objects.filter(status=AlertStatus.SENT).count()
 
 
-def _wait_until(condition, timeout: float = 45) -> None:
+def _wait_until(condition, timeout: float = 90) -> None:
     end = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < end, f"timed out: {_sent()} of {N} sent"
