@@ -150,11 +150,50 @@ def test_it_imports_json_and_reports_object_lines(world, tmp_path):
 
 
 def test_unusable_files_are_explained(world, tmp_path):
-    with pytest.raises(CommandError, match=r"YAML is not supported \(PyYAML is not installed\)"):
+    with pytest.raises(CommandError, match=r"line 1: a YAML import file is a list of mappings"):
         run(tmp_path, "x.yaml", "a: 1\n")
-    with pytest.raises(CommandError, match=r"use a \.csv or \.json file\.$"):
+    with pytest.raises(CommandError, match=r"line 3: not valid YAML \(expected .,. or .\]., but got .<stream end>.\)"):
+        run(tmp_path, "x.yml", "- kind: release\n  product: [unclosed\n")
+    with pytest.raises(CommandError, match=r"use a \.csv, \.json, \.yaml or \.yml file\.$"):
         run(tmp_path, "x.txt", "")
     with pytest.raises(CommandError, match=r"line 1: a JSON import file is an array of objects"):
         run(tmp_path, "x.json", '{"kind": "release"}')
     with pytest.raises(CommandError, match=r"--actor agent: not a support manager's login\.$"):
         run(tmp_path, "x.csv", GOOD, "--actor", "agent")
+
+
+YAML = """\
+- kind: customer
+  slug: hooli
+  name: Hooli
+  level: premium
+  nodes: 120
+  starts_on: 2026-01-01
+  ends_on: 2026-12-31
+  project_description: Search platform
+- kind: contact
+  customer: hooli
+  name: Gavin Belson
+  email: gavin@hooli.example
+- kind: release
+  product: DC/OS
+  version: 2.5.0-rc1
+  ga_on: 2026-06-01
+  production: false
+- kind: contact
+  customer: hooli
+  name: Nobody
+  email: not-an-address
+"""
+
+
+def test_it_imports_yaml_and_reports_entry_lines(world, tmp_path):
+    with pytest.raises(CommandError) as exc:
+        run(tmp_path, "load.yaml", YAML, "--actor", "manager")
+    assert str(exc.value).endswith('line 18: "not-an-address" is not an e-mail address.')
+    assert not Customer.objects.filter(slug="hooli").exists()
+    good = YAML[: YAML.index("- kind: contact\n  customer: hooli\n  name: Nobody")]
+    out = run(tmp_path, "load.yaml", good, "--actor", "manager")
+    assert out.endswith("imported 1 customer(s), 1 subscription(s), 1 contact(s), 1 release(s).\n")
+    assert not Release.objects.get(version="2.5.0-rc1").production
+    assert Subscription.objects.get(customer__slug="hooli").ends_on.isoformat() == "2026-12-31"

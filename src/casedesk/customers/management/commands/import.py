@@ -1,8 +1,8 @@
 """`casedesk import FILE`: load customers (with subscriptions), contacts and releases.
 
 CSV (a header row; a `kind` column of customer / contact / release, or a file of one kind whose
-header says which) or JSON (an array of objects, each with a "kind"). YAML would need PyYAML,
-which casedesk does not depend on. Every row is checked, through the same services as the
+header says which), JSON (an array of objects, each with a "kind") or YAML (a list of mappings,
+each with a "kind"). Every row is checked, through the same services as the
 admin; if any row is bad, all bad rows are reported with their line numbers and nothing is
 imported.
 
@@ -99,6 +99,28 @@ def read_json(text: str) -> list[Row]:
             raise RowError(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):
             raise RowError(f"line {line}: each entry must be an object with a kind")
+        rows.append((line, {str(k): _text(v) for k, v in value.items()}))
+    return rows
+
+
+def read_yaml(text: str) -> list[Row]:
+    """A list of mappings; each mapping's line is where it starts."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RowError(f"line {line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(root, yaml.SequenceNode) or not isinstance(data, list):
+        raise RowError("line 1: a YAML import file is a list of mappings (- kind: customer ...)")
+    rows: list[Row] = []
+    for node, value in zip(root.value, data, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(value, dict):
+            raise RowError(f"line {line}: each entry must be a mapping with a kind")
         rows.append((line, {str(k): _text(v) for k, v in value.items()}))
     return rows
 
@@ -230,10 +252,10 @@ def import_rows(rows: list[Row], actor: Any, at: dt.datetime) -> tuple[dict[str,
 
 
 class Command(BaseCommand):
-    help = "Load customers (with subscriptions), contacts and releases from a CSV or JSON file."
+    help = "Load customers (with subscriptions), contacts and releases from CSV, JSON or YAML."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="a .csv or .json file (see `casedesk import --help`)")
+        parser.add_argument("file", help="a .csv, .json or .yaml file (see `casedesk import --help`)")
         parser.add_argument(
             "--actor",
             default="",
@@ -253,12 +275,9 @@ class Command(BaseCommand):
             elif suffix == ".json":
                 rows = read_json(text)
             elif suffix in (".yaml", ".yml"):
-                raise CommandError(
-                    f"{file}: YAML is not supported (PyYAML is not installed); save it as CSV "
-                    "or JSON."
-                )
+                rows = read_yaml(text)
             else:
-                raise CommandError(f"{file}: use a .csv or .json file.")
+                raise CommandError(f"{file}: use a .csv, .json, .yaml or .yml file.")
         except RowError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported.") from None
         user = self._actor(actor)
