@@ -1,0 +1,162 @@
+"""Outbound notifications: case services → events → a task after the commit → a real SMTP sink."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from casedesk.cases import services as cs
+from casedesk.cases.models import Case
+from casedesk.mail import intake
+from casedesk.mail.models import OutboundMessage
+from casedesk.mail.tokens import make_token
+from tests.mail.conftest import DOMAIN, SUPPORT, Sink, make_mail, needs_cases
+
+pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def opened(world: Any, pinned_now: Any, sink: Sink) -> tuple[Any, Case, Sink]:
+    """A case opened by mail from alice, its acknowledgement already in the sink."""
+    raw = make_mail(subject="Sev 2: scheduler down", message_id="<open@acme.example>")
+    reply = intake.accept(raw, envelope_from="alice@acme.example", recipients=[SUPPORT])
+    case = Case.objects.get(tracking_number=reply.removeprefix("250 OK: "))
+    assert len(sink.messages) == 1
+    return world, case, sink
+
+
+def body(message: Any) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def test_it_acknowledges_with_the_deadline_and_its_explanation(opened: Any) -> None:
+    _, case, sink = opened
+    [ack] = sink.messages
+    text = body(ack)
+    assert f"Your request is case {case.tracking_number}: Sev 2: scheduler down" in text
+    assert "Severity: 4 (requested: 2)" in text
+    assert "How the deadline was worked out:" in text
+    assert "Deadline at receipt:" in text
+    assert "received via E-mail at Severity 4" in text
+
+
+def test_it_mails_an_engineers_reply_threaded_with_the_signed_reply_address(opened: Any) -> None:
+    world, case, sink = opened
+    [ack] = sink.messages
+    cs.respond(world.agent, case, "Please send the scheduler log.")
+    reply = sink.messages[-1]
+    assert sink.envelopes[-1] == (SUPPORT, ["alice@acme.example"])
+    assert reply["Subject"] == f"[{case.tracking_number}] Sev 2: scheduler down"
+    assert reply["Reply-To"] == f"support+{make_token(case.id)}@{DOMAIN}"
+    assert reply["In-Reply-To"] == ack["Message-ID"]
+    assert reply["References"] == f"<open@acme.example> {ack['Message-ID']}"
+    assert reply["Auto-Submitted"] is None
+    assert "wrote on case" in body(reply)
+    assert "Please send the scheduler log." in body(reply)
+    record = OutboundMessage.objects.get(kind="replied")
+    assert (record.status, record.case_id) == ("sent", case.id)
+
+
+def test_a_customer_answer_to_the_reply_threads_back_into_the_case(opened: Any) -> None:
+    world, case, sink = opened
+    cs.respond(world.agent, case, "Which version?")
+    answer = make_mail(subject="Re: x", headers={"In-Reply-To": sink.messages[-1]["Message-ID"]})
+    reply = intake.accept(answer, envelope_from="alice@acme.example", recipients=[SUPPORT])
+    assert reply == f"250 OK: {case.tracking_number}"
+    assert len(sink.messages) == 2  # the customer's own message is not mailed back
+
+
+def test_it_mails_severity_changes_and_declined_requests(opened: Any) -> None:
+    world, case, sink = opened
+    cs.decline_severity_request(world.agent, case, "A workaround exists.")
+    declined = body(sink.messages[-1])
+    assert f"Your request for Severity 2 on case {case.tracking_number} was declined" in declined
+    assert "stays at Severity 4" in declined
+    assert "Reason: A workaround exists." in declined
+    cs.change_severity(world.agent, case, 3, "Production impact confirmed.")
+    changed = body(sink.messages[-1])
+    assert f"Case {case.tracking_number} changed from Severity 4 to Severity 3." in changed
+    assert "Reason: Production impact confirmed." in changed
+    assert "First response due by:" in changed
+    assert len(sink.messages) == 3
+
+
+def test_it_mails_resolved_and_closed_but_not_other_statuses(opened: Any) -> None:
+    world, case, sink = opened
+    cs.set_status(world.agent, case, "waiting")
+    assert len(sink.messages) == 1
+    cs.set_status(world.agent, case, "resolved", reason="Fixed in 2.2.1.")
+    cs.set_status(world.agent, case, "closed")
+    texts = [body(m) for m in sink.messages[1:]]
+    assert texts[0].startswith(f"Case {case.tracking_number} is now resolved.")
+    assert "Reason: Fixed in 2.2.1." in texts[0]
+    assert texts[1].startswith(f"Case {case.tracking_number} is now closed.")
+
+
+def test_it_mails_the_exclusion_text(opened: Any) -> None:
+    world, case, sink = opened
+    cs.close_excluded(world.agent, case, "c", reason="The fault is in the Kafka client.")
+    text = body(sink.messages[-1])
+    assert "closed as out of scope under exclusion (c)" in text
+    assert "third party software that is not Supported Software." in text
+    assert "Reason: The fault is in the Kafka client." in text
+
+
+def test_it_mails_a_delivered_patch(opened: Any) -> None:
+    world, case, sink = opened
+    patch = cs.request_patch(world.alice, case, "Hotfix for the scheduler crash")
+    assert len(sink.messages) == 1  # the request itself is the customer's own
+    cs.deliver_patch(world.agent, patch, "2.2.0-hotfix1 is on the download site.")
+    text = body(sink.messages[-1])
+    assert f"The emergency patch for case {case.tracking_number} was delivered" in text
+    assert "2.2.0-hotfix1 is on the download site." in text
+
+
+def test_notes_and_the_customers_own_messages_never_mail(opened: Any) -> None:
+    world, case, sink = opened
+    cs.add_note(world.agent, case, "internal: looks like the known leak")
+    cs.assign(world.agent, case, world.agent)
+    cs.customer_reply(world.alice, case, body="any news?")
+    cs.request_severity_change(world.alice, case, 1, "Now down everywhere")
+    assert len(sink.messages) == 1
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_a_rolled_back_reply_mails_nothing(opened: Any) -> None:
+    world, case, sink = opened
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cs.respond(world.agent, case, "never sent")
+        raise RuntimeError("the request failed after the service call")
+    assert len(sink.messages) == 1
+
+
+def test_a_retried_task_does_not_mail_twice(opened: Any) -> None:
+    from casedesk.mail import notify
+
+    world, case, sink = opened
+    event = cs.respond(world.agent, case, "once")
+    assert notify.send_event_mail(event.pk) == f"skipped: event:{event.pk} was mailed before"
+    assert len(sink.messages) == 2
+
+
+def test_it_does_not_mail_an_inactive_reporting_contact(opened: Any) -> None:
+    from casedesk.customers import services as customers
+    from casedesk.lib import clock
+
+    world, case, sink = opened
+    customers.deactivate_contact(world.manager, world.alice, clock.now())
+    cs.respond(world.agent, case, "hello?")
+    assert len(sink.messages) == 1
+
+
+def test_the_default_backend_queues_the_task_in_the_database(opened: Any, settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world, case, sink = opened
+    cs.respond(world.agent, case, "queued")
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "casedesk.mail.tasks.notify_event_task"
+    assert len(sink.messages) == 1  # sent later, by the worker
