@@ -7,8 +7,8 @@ from typing import TextIO
 
 from django.core.management.base import CommandError
 
-from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.services.sla_fields import counts_as_response, derive, drift
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.cases.services.sla_fields import derive, drift, replay
 from casedesk.terms import sla
 
 
@@ -25,9 +25,8 @@ def explain_lines(case: Case, tz: str | None = None) -> list[str]:
     in `tz` (default: the terms' calendar zone)."""
     terms = case.terms_version.terms
     tz = tz or terms.calendar.timezone
-    events = list(case.events.order_by("at", "id"))
-    received = next(e for e in events if e.kind == EventKind.RECEIVED)
-    first = int(received.data["severity"])
+    history = replay(case, case.events.all())
+    first = history.initial_severity
     level = terms.level(case.level)
     lines = [
         f"{case.tracking_number} — {case.subject}",
@@ -38,43 +37,27 @@ def explain_lines(case: Case, tz: str | None = None) -> list[str]:
     ]
     explanation = sla.explain(terms, case.level, first, case.received_at, tz=tz)
     lines += [f"  {step.text}" for step in explanation.steps]
-    deadline = explanation.deadline
-    responded: dt.datetime | None = None
-    for event in events:
-        if responded is None and counts_as_response(event):
-            responded = event.at
-        if event.kind != EventKind.SEVERITY_CHANGED:
-            continue
-        old, new = int(event.data["from"]), int(event.data["to"])
+    for step in history.steps:
         head = (
-            f"{_fmt(event.at, tz)}: Severity {old} → {new} by {event.actor_label} ({event.reason})"
+            f"{_fmt(step.event.at, tz)}: Severity {step.old} → {step.new} by "
+            f"{step.event.actor_label} ({step.event.reason})"
         )
-        if responded is not None:
+        if step.after_first_response:
             lines += ["", head, "  after the first response: the response outcome is final."]
             continue
-        new_deadline = sla.changed_deadline(
-            terms,
-            case.level,
-            received=case.received_at,
-            current_deadline=deadline,
-            changed_at=event.at,
-            old_severity=old,
-            new_severity=new,
-            first_response_at=None,
-        )
         rule = (
-            f"raised: the earlier of the current deadline ({_fmt(deadline, tz)}) and change time + "
-            f"{level.target(new)}"
-            if new < old
-            else f"lowered: receipt + {level.target(new)}"
+            f"raised: the earlier of the current deadline ({_fmt(step.before, tz)}) and change "
+            f"time + {level.target(step.new)}"
+            if step.new < step.old
+            else f"lowered: receipt + {level.target(step.new)}"
         )
-        lines += ["", head, f"  {rule} → {_fmt(new_deadline, tz)}"]
-        deadline = new_deadline
-    lines += ["", f"Response deadline: {_fmt(deadline, tz)}"]
-    outcome = sla.response_outcome(terms, case.level, deadline, responded, _now())
-    lines.append(
-        f"First response: {_fmt(responded, tz) if responded else 'not yet'} — {_describe(outcome)}"
+        lines += ["", head, f"  {rule} → {_fmt(step.after, tz)}"]
+    lines += ["", f"Response deadline: {_fmt(history.deadline, tz)}"]
+    outcome = sla.response_outcome(
+        terms, case.level, history.deadline, history.first_response, _now()
     )
+    responded = _fmt(history.first_response, tz) if history.first_response else "not yet"
+    lines.append(f"First response: {responded} — {_describe(outcome)}")
     return lines
 
 

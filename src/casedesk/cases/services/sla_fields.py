@@ -34,19 +34,40 @@ def counts_as_response(event: CaseEvent) -> bool:
     return event.kind == EventKind.REPLIED and event.public and not event.data.get("automatic")
 
 
-def derive(case: Case, events: Iterable[CaseEvent]) -> SlaFields:
+@dataclass(frozen=True)
+class SeverityStep:
+    """One severity change and what it did to the response deadline."""
+
+    event: CaseEvent
+    old: int
+    new: int
+    before: dt.datetime | None
+    after: dt.datetime | None
+    after_first_response: bool
+
+
+@dataclass(frozen=True)
+class Replay:
+    initial_severity: int
+    initial_deadline: dt.datetime | None
+    steps: tuple[SeverityStep, ...]
+    deadline: dt.datetime | None
+    first_response: dt.datetime | None
+
+
+def replay(case: Case, events: Iterable[CaseEvent]) -> Replay:
+    """Walk the events in order, applying DESIGN's severity-change rule to the deadline."""
     terms = case.terms_version.terms
     events = sorted(events, key=lambda e: (e.at, e.id or 0))
     received = next(e for e in events if e.kind == EventKind.RECEIVED)
-    severity = int(received.data["severity"])
-    deadline = sla.deadline(terms, case.level, severity, case.received_at)
+    initial = int(received.data["severity"])
+    deadline = first_deadline = sla.deadline(terms, case.level, initial, case.received_at)
     first_response: dt.datetime | None = None
-    lowered = False
+    steps = []
     for event in events:
-        if event.kind == EventKind.SEVERITY_CHANGED and first_response is None:
+        if event.kind == EventKind.SEVERITY_CHANGED:
             old, new = int(event.data["from"]), int(event.data["to"])
-            lowered = lowered or new > old
-            deadline = sla.changed_deadline(
+            after = sla.changed_deadline(
                 terms,
                 case.level,
                 received=case.received_at,
@@ -54,11 +75,19 @@ def derive(case: Case, events: Iterable[CaseEvent]) -> SlaFields:
                 changed_at=event.at,
                 old_severity=old,
                 new_severity=new,
-                first_response_at=None,
+                first_response_at=first_response,
             )
+            steps.append(SeverityStep(event, old, new, deadline, after, first_response is not None))
+            deadline = after
         elif first_response is None and counts_as_response(event):
             first_response = event.at
-    return SlaFields(deadline, first_response, _outcome(deadline, first_response), lowered)
+    return Replay(initial, first_deadline, tuple(steps), deadline, first_response)
+
+
+def derive(case: Case, events: Iterable[CaseEvent]) -> SlaFields:
+    r = replay(case, events)
+    lowered = any(s.new > s.old and not s.after_first_response for s in r.steps)
+    return SlaFields(r.deadline, r.first_response, _outcome(r.deadline, r.first_response), lowered)
 
 
 def _outcome(deadline: dt.datetime | None, first_response: dt.datetime | None) -> str:
