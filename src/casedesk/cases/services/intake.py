@@ -187,6 +187,7 @@ def _reopen(contact: SupportContact, case: Case, at: dt.datetime, reason: str) -
     case.closed_at = None
     case.exclusion_code = ""
     case.save(update_fields=["status", "closed_at", "exclusion_code", "updated_at"])
+    refresh_sla(case)  # the SLA watch reschedules whatever still applies to an open case
 
 
 @retry_on_lock
