@@ -139,6 +139,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", f"{CASEDESK_MAIL_LOCAL_PART}@{CASEDESK_MAIL_DOMAIN}"
 )
 
+# Paging for Severity 1 (signed webhook); empty URL: pages go to the team by e-mail instead.
+CASEDESK_PAGER_URL = os.environ.get("CASEDESK_PAGER_URL", "")
+CASEDESK_PAGER_SECRET = os.environ.get("CASEDESK_PAGER_SECRET", "")
+CASEDESK_PAGER_RETRY_SECONDS = env_int("CASEDESK_PAGER_RETRY_SECONDS", 30)
+
 # Security: HTTPS items are on when a TLS-terminating proxy is in front (CASEDESK_HTTPS=true).
 HTTPS = env_bool("CASEDESK_HTTPS", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
