@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("portal/", include("casedesk.portal.urls")),
     path("console/mail/", include("casedesk.mail.urls")),
+    path("console/reports/", include("casedesk.reports.urls")),
+    path("api/", include("casedesk.api.urls")),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
 ]
