@@ -317,6 +317,15 @@ def process(
     return _process(_Context(inbound, parsed, desk, envelope))
 
 
+def retry(inbound: InboundMessage, *, desk: Desk | None = None) -> str:
+    """Process a stored (held or failed) message again, guarded like `accept`: a failure marks
+    it failed instead of raising. Call inside a transaction; answers like `accept`."""
+    desk = desk or default_desk()
+    parsed = parse(bytes(inbound.raw), list(inbound.envelope_to), desk)
+    envelope = inbound.envelope_from if inbound.source == "smtp" else None
+    return _process_guarded(_Context(inbound, parsed, desk, envelope))
+
+
 def _process(ctx: _Context) -> str:
     parsed = ctx.parsed
     contact = ctx.desk.contact_for(parsed.from_address) if parsed.from_address else None

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401 - filled in by the mail console views
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
 
 app_name = "mail"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.held_list, name="held"),
+    path("<int:pk>/", views.message, name="message"),
+    path("<int:pk>/attach", views.attach, name="attach"),
+    path("<int:pk>/add-contact", views.add_contact, name="add_contact"),
+    path("<int:pk>/discard", views.discard, name="discard"),
+]

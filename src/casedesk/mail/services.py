@@ -1,0 +1,105 @@
+"""Engineers' decisions on held mail: attach it to a customer's contact, or discard it.
+
+A held message is never deleted: discarding sets its status and keeps the engineer's reason.
+Both decisions claim the message with a conditional UPDATE, so two engineers acting at once
+cannot both attach it (or attach and discard it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casedesk.customers.models import SupportContact
+from casedesk.customers.roles import is_agent
+from casedesk.lib import clock
+from casedesk.mail import intake
+from casedesk.mail.models import InboundMessage, InboundStatus
+
+# What an engineer may still decide on: held senders and messages whose processing failed.
+OPEN_STATUSES = (InboundStatus.HELD_UNVERIFIED, InboundStatus.FAILED)
+
+
+class DecisionError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def held_messages(status: str = InboundStatus.HELD_UNVERIFIED) -> QuerySet[InboundMessage]:
+    return InboundMessage.objects.filter(status=status).order_by("received_at", "pk").defer("raw")
+
+
+def access_inbound(user: Any, pk: int) -> InboundMessage:
+    """The one permission-checked fetch: engineers only; others see the same 404 as no message."""
+    if not is_agent(user):
+        raise Http404("No such message.")
+    inbound = InboundMessage.objects.filter(pk=pk).first()
+    if inbound is None:
+        raise Http404("No such message.")
+    return inbound
+
+
+class _ChosenContactDesk(intake.CaseServicesDesk):
+    """The real desk, except that the sender is the contact an engineer chose."""
+
+    def __init__(self, contact: SupportContact) -> None:
+        self.contact = contact
+
+    def contact_for(self, address: str) -> Any | None:
+        return self.contact
+
+
+def attach(agent: Any, inbound: InboundMessage, contact: SupportContact) -> str:
+    """Process the message as if `contact` had sent it; returns intake's answer."""
+    if not is_agent(agent):
+        raise Http404("No such message.")
+    if not contact.is_active:
+        raise DecisionError(f"{contact.name} <{contact.email}> is not an active support contact.")
+    with transaction.atomic():
+        _claim(inbound, InboundStatus.RECEIVED)
+        inbound.refresh_from_db()
+        reply = intake.retry(inbound, desk=_ChosenContactDesk(contact))
+        InboundMessage.objects.filter(pk=inbound.pk).update(
+            decided_by=agent,
+            decision=f"Attached to {contact.customer.name}: {contact.name} <{contact.email}>.",
+        )
+    inbound.refresh_from_db()
+    return reply
+
+
+def add_sender_and_attach(agent: Any, inbound: InboundMessage, customer: Any, name: str) -> str:
+    """A manager designates the sender as a new contact of `customer`, then attaches the mail."""
+    from casedesk.customers.services import add_contact
+
+    if not inbound.from_address:
+        raise DecisionError("The message has no sender address to add as a contact.")
+    with transaction.atomic():
+        contact = add_contact(
+            agent, customer, name=name, email=inbound.from_address, at=clock.now()
+        )
+        return attach(agent, inbound, contact)
+
+
+def discard(agent: Any, inbound: InboundMessage, reason: str) -> None:
+    if not is_agent(agent):
+        raise Http404("No such message.")
+    if not reason.strip():
+        raise DecisionError("Say why the message is discarded.")
+    with transaction.atomic():
+        _claim(inbound, InboundStatus.DISCARDED)
+        InboundMessage.objects.filter(pk=inbound.pk).update(
+            decided_by=agent, decision=reason.strip(), processed_at=clock.now()
+        )
+    inbound.refresh_from_db()
+
+
+def _claim(inbound: InboundMessage, status: str) -> None:
+    claimed = InboundMessage.objects.filter(pk=inbound.pk, status__in=OPEN_STATUSES).update(
+        status=status
+    )
+    if claimed != 1:
+        raise DecisionError("Someone else already decided on this message.")
