@@ -1,0 +1,187 @@
+"""Benchmark: support mail accepted over SMTP into cases, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/mail_intake.py [--n 2000] [--clients 8] [--workers 8]
+        [--database sqlite|postgres|both] [--database-url postgres://...]
+
+For each database it runs itself in a child process with a fresh database (SQLite in a temporary
+CASEDESK_HOME; PostgreSQL: DATABASE_URL if given, else a throwaway database created on
+postgres@127.0.0.1:5432 and dropped afterwards), builds the test world (three customers, an
+agent, a manager), starts casedesk's smtpd handler in-process on a free loopback port and sends
+N new-case messages from --clients threads, each on one SMTP connection. Every message must be
+answered "250 OK: <tracking number>"; messages/second is N over the wall time from the first
+MAIL FROM to the last 250. Acknowledgements are queued as django-tasks-db rows (the default
+backend), as in production: the SMTP reply never waits on outbound mail.
+
+Not a test: timings depend on the machine. Goal from issue 7: >= 200 messages/s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import smtplib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = "support.bench.example"
+SENDERS = ["alice@acme.example", "bob@globex.example", "carol@initech.example"]
+
+
+def message(n: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = SENDERS[n % len(SENDERS)]
+    msg["To"] = f"support@{DOMAIN}"
+    msg["Subject"] = f"Sev 3: bench message {n}"
+    msg["Message-ID"] = f"<{uuid.uuid4().hex}@bench.example>"
+    msg.set_content(f"Scheduler crash report {n}.\n" + "log line\n" * 40)
+    return msg.as_bytes()
+
+
+def send_all(port: int, n: int, clients: int) -> tuple[float, list[str]]:
+    replies: list[str] = []
+    lock = threading.Lock()
+    raws = [message(i) for i in range(n)]
+
+    def client(share: list[bytes]) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=120) as smtp:
+            smtp.ehlo()
+            for raw in share:
+                smtp.mail(SENDERS[0])
+                smtp.rcpt(f"support@{DOMAIN}")
+                try:
+                    code, text = smtp.data(raw)
+                except smtplib.SMTPDataError as exc:
+                    code, text = exc.smtp_code, exc.smtp_error
+                with lock:
+                    replies.append(f"{code} {text.decode()}")
+
+    threads = [threading.Thread(target=client, args=(raws[i::clients],)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started, replies
+
+
+def child(n: int, clients: int, workers: int) -> None:
+    """Runs with CASEDESK_HOME / DATABASE_URL set by the parent; prints one JSON line."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from casedesk.cases.models import Case
+    from casedesk.mail import smtpd
+    from tests.mail.conftest import free_port
+    from tests.world import build_world
+
+    settings.CASEDESK_MAIL_DOMAIN = DOMAIN
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    build_world()
+    workers = workers or (1 if connection.vendor == "sqlite" else 8)
+    connection.close()
+    handler = smtpd.Handler([DOMAIN], workers=workers)
+    port = free_port()
+    controller = smtpd.make_controller(
+        handler, hostname="127.0.0.1", port=port, data_size_limit=smtpd.max_message_bytes()
+    )
+    controller.start()
+    try:
+        send_all(port, min(50, n), clients)  # warm-up: connections, caches
+        warm_cases = Case.objects.count()
+        elapsed, replies = send_all(port, n, clients)
+    finally:
+        controller.stop()
+        handler.close()
+    bad = [r for r in replies if not r.startswith("250 OK: ")]
+    if len(replies) != n:
+        bad.append(f"only {len(replies)} of {n} messages were answered")
+    made = Case.objects.count() - warm_cases
+    from django_tasks_db.models import DBTaskResult
+
+    out = {
+        "vendor": connection.vendor,
+        "n": n,
+        "cases": made,
+        "bad": bad[:3],
+        "seconds": elapsed,
+        "rate": n / elapsed,
+        "workers": workers,
+        "queued_acks": DBTaskResult.objects.count(),
+    }
+    print(json.dumps(out))
+
+
+def run_child(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
+    cmd = [sys.executable, __file__, "--child", f"--n={args.n}", f"--clients={args.clients}"]
+    cmd.append(f"--workers={args.workers}")
+    done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"benchmark child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def postgres(args: argparse.Namespace) -> dict[str, object]:
+    if args.database_url:
+        return run_child(args, {"DATABASE_URL": args.database_url})
+    import psycopg
+
+    name = f"casedesk_bench_{os.getpid()}"
+    admin = "postgres://postgres@127.0.0.1:5432/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        return run_child(args, {"DATABASE_URL": admin.rsplit("/", 1)[0] + f"/{name}"})
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="messages to send")
+    parser.add_argument("--clients", type=int, default=8, help="SMTP client threads")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="smtpd database threads (0: 1 SQLite, 8 PG)"
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.n, args.clients, args.workers)
+        return
+    results = []
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-") as home:
+        os.environ["CASEDESK_HOME"] = home
+        os.environ.pop("DATABASE_URL", None)
+        if args.database in ("sqlite", "both"):
+            results.append(run_child(args, {}))
+        if args.database in ("postgres", "both"):
+            results.append(postgres(args))
+    for r in results:
+        print(
+            f"{r['vendor']:<10} {r['n']} messages, {args.clients} clients, {r['workers']} smtpd "
+            f"workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
+            f"{r['queued_acks']} acknowledgements queued, failures: {r['bad'] or 'none'}"
+        )
+    if len(results) == 2:
+        print(f"PostgreSQL / SQLite: {results[1]['rate'] / results[0]['rate']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
