@@ -1,0 +1,21 @@
+"""The NinjaAPI instance: routers, auth and the error shape. See the package docstring."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from casedesk import api as package
+
+from . import cases, engineers, errors
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="casedesk API",
+    version="1",
+    description=package.__doc__ or "",
+    auth=AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", cases.router)
+api.add_router("/", engineers.router)

@@ -1,0 +1,219 @@
+"""Endpoints for support contacts (and the reads engineers share): list, read, open, reply,
+ask for a severity change, reopen, request a patch, files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from pydantic import Field
+
+from casedesk.cases import services as cs
+from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Attachment, Case, Channel, Status
+from casedesk.lib import clock
+
+from . import present
+from .caller import ERRORS, caller, case_for, require_contact
+from .schemas import (
+    AttachmentOut,
+    CaseOut,
+    CasePage,
+    MeOut,
+    OpenCaseIn,
+    PatchIn,
+    PatchOut,
+    ReasonIn,
+    ReplyIn,
+    SeverityRequestIn,
+)
+
+router = Router(tags=["cases"])
+
+STATUS_GROUPS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+class CaseFilters(Paging):
+    status: str | None = Field(None, description="open, done, or one status such as waiting.")
+    severity: int | None = Field(None, description="1, 2, 3 or 4.")
+
+
+def detail(request: HttpRequest, case: Case) -> dict[str, Any]:
+    who = caller(request)
+    tz = who.tz or case.terms_version.terms.calendar.timezone
+    return present.case_detail(case, internal=who.agent, tz=tz, now=clock.now())
+
+
+def page_of(request: HttpRequest, cases: QuerySet[Case], paging: Paging) -> dict[str, Any]:
+    internal = caller(request).agent
+    cases = cases.select_related("customer", "contact", "assignee")
+    start = (paging.page - 1) * paging.page_size
+    rows = cases[start : start + paging.page_size]
+    return {
+        "count": cases.count(),
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "items": [present.case_row(c, internal=internal) for c in rows],
+    }
+
+
+def _status_filter(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
+    if status in STATUS_GROUPS:
+        return cases.filter(status__in=STATUS_GROUPS[status])
+    if status in Status.values:
+        return cases.filter(status=status)
+    known = ", ".join(Status.values)
+    raise cs.CaseError(f"Unknown status {status!r}; use open, done, or one of {known}.", "status")
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who the token belongs to")
+def me(request: HttpRequest) -> dict[str, Any]:
+    who = caller(request)
+    role = "engineer" if who.agent else ("contact" if who.contact else "none")
+    org = who.contact.customer.slug if who.contact else None
+    return {"username": who.user.get_username(), "role": role, "organisation": org}
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    """A contact's own organisation's cases (an engineer's: all), newest first."""
+    cases = cs.cases_visible_to(caller(request).user)
+    if filters.status:
+        cases = _status_filter(cases, filters.status)
+    if filters.severity is not None:
+        if filters.severity not in (1, 2, 3, 4):
+            raise cs.CaseError("Severity must be 1, 2, 3 or 4.", field="severity")
+        cases = cases.filter(severity=filters.severity)
+    return page_of(request, cases.order_by("-received_at", "-id"), filters)
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Open a case")
+def open_case(request: HttpRequest, payload: OpenCaseIn) -> tuple[int, dict[str, Any]]:
+    """Opened through the API channel; it starts at the web form's initial severity (the terms'
+    `channels.web.initial_severity`). A higher requested severity waits for an engineer."""
+    contact = require_contact(request, "open cases")
+    case = cs.open_case(
+        contact,
+        channel=Channel.API,
+        subject=payload.subject,
+        description=payload.description,
+        requested_severity=payload.requested_severity,
+        product=payload.product,
+        version=payload.version,
+    )
+    return 201, detail(request, case_for(request, case.tracking_number))
+
+
+@router.get("/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="Read a case")
+def get_case(request: HttpRequest, ref: str) -> dict[str, Any]:
+    """With its SLA (deadline, clock, outcome and the explanation) and the public history."""
+    return detail(request, case_for(request, ref))
+
+
+@router.post("/cases/{ref}/replies", response={200: CaseOut, 201: CaseOut, **ERRORS})
+def reply(request: HttpRequest, ref: str, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+    """A contact's reply. A finished case reopens within the terms' window; after it the reply
+    opens a follow-up case (201, with the new case)."""
+    case = case_for(request, ref)
+    contact = require_contact(request, "reply to cases (engineers: /responses)")
+    landed = cs.customer_reply(contact, case, body=payload.body)
+    return _landed(request, case, landed)
+
+
+def _landed(request: HttpRequest, case: Case, landed: Case) -> tuple[int, dict[str, Any]]:
+    status = 200 if landed.pk == case.pk else 201
+    return status, detail(request, case_for(request, landed.tracking_number))
+
+
+@router.post("/cases/{ref}/severity-requests", response={200: CaseOut, **ERRORS})
+def request_severity(request: HttpRequest, ref: str, payload: SeverityRequestIn) -> Any:
+    """Ask for a different severity; an engineer confirms or declines it."""
+    case = case_for(request, ref)
+    contact = require_contact(request, "ask for a severity change")
+    cs.request_severity_change(contact, case, payload.severity, payload.reason)
+    return detail(request, case_for(request, ref))
+
+
+@router.post("/cases/{ref}/reopen", response={200: CaseOut, **ERRORS})
+def reopen(request: HttpRequest, ref: str, payload: ReasonIn) -> Any:
+    """Reopen a resolved or closed case within the terms' reopen window."""
+    case = case_for(request, ref)
+    contact = require_contact(request, "reopen cases")
+    cs.reopen(contact, case, reason=payload.reason)
+    return detail(request, case_for(request, ref))
+
+
+@router.post("/cases/{ref}/patch-requests", response={201: PatchOut, **ERRORS})
+def request_patch(request: HttpRequest, ref: str, payload: PatchIn) -> tuple[int, Any]:
+    """Ask for an emergency patch; refused with the terms' reason on levels without them."""
+    case = case_for(request, ref)
+    who = caller(request)
+    actor = who.user if who.agent else require_contact(request, "request emergency patches")
+    patch = cs.request_patch(actor, case, payload.summary)
+    return 201, present.patch(patch)
+
+
+def _files(request: HttpRequest, case: Case) -> QuerySet[Attachment]:
+    files = case.attachments.order_by("uploaded_at", "id")
+    return files if caller(request).agent else files.filter(public=True)
+
+
+@router.get("/cases/{ref}/attachments", response={200: list[AttachmentOut], **ERRORS})
+def list_attachments(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
+    """The case's files: contacts see the public ones; engineers also internal ones."""
+    case = case_for(request, ref)
+    files = list(_files(request, case))
+    for file in files:
+        file.case = case
+    return [present.attachment(f) for f in files]
+
+
+DOWNLOAD = {
+    "responses": {
+        "200": {
+            "description": "The file's bytes.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
+
+
+@router.get("/cases/{ref}/attachments/{pk}", response=ERRORS, openapi_extra=DOWNLOAD)
+def download(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+    case = case_for(request, ref)
+    file = _files(request, case).filter(pk=pk).first()
+    if file is None:
+        raise Http404("No such file on this case.")
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post("/cases/{ref}/attachments", response={200: CaseOut, 201: CaseOut, **ERRORS})
+def upload(
+    request: HttpRequest,
+    ref: str,
+    file: File[UploadedFile],
+    body: Form[str] = "",
+    internal: Form[bool] = False,
+) -> tuple[int, dict[str, Any]]:
+    """Attach a file (multipart form: `file`, optional `body`). For a contact it is a reply with
+    the file; for an engineer a public reply, or with `internal=true` an internal note (both need
+    a `body`). Files over CASEDESK_MAX_ATTACHMENT_BYTES are refused."""
+    case = case_for(request, ref)
+    who = caller(request)
+    if who.agent:
+        act = cs.add_note if internal else cs.respond
+        act(who.user, case, body, attachments=[file])
+        return 200, detail(request, case_for(request, ref))
+    contact = require_contact(request, "attach files")
+    landed = cs.customer_reply(contact, case, body=body, attachments=[file])
+    return _landed(request, case, landed)

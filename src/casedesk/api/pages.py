@@ -1,0 +1,43 @@
+"""The page where a signed-in person creates and revokes their own API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import ApiToken
+from .tokens import TokenError, create_token, revoke_token
+
+
+def _render(request: HttpRequest, status: int = 200, **extra: object) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
+    return render(request, "api/tokens.html", {"tokens": tokens, **extra}, status=status)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render(request)
+    name = request.POST.get("name", "")
+    try:
+        token, secret = create_token(request.user, name)
+    except TokenError as exc:
+        return _render(request, error=exc.message, name=name, status=400)
+    # The secret is shown in this response only; it is never stored or put in the session.
+    response = _render(request, created=token, secret=secret)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:  # someone else's token looks like no token
+        raise Http404("No such token.")
+    if revoke_token(token):
+        messages.success(request, f"Token {token.name!r} is revoked.")
+    return redirect("api-tokens")

@@ -1,0 +1,113 @@
+"""Cases as API bodies. Contacts see public events and files only; engineers see everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from casedesk.cases import presenters
+from casedesk.cases.models import Attachment, Case, PatchRequest
+from casedesk.terms import sla
+
+
+def utc(t: dt.datetime | None) -> dt.datetime | None:
+    return t.astimezone(dt.UTC) if t is not None else None
+
+
+def attachment(file: Attachment) -> dict[str, Any]:
+    return {
+        "id": file.pk,
+        "name": file.name,
+        "content_type": file.content_type,
+        "size": file.size,
+        "public": file.public,
+        "uploaded_at": utc(file.uploaded_at),
+        "url": f"/api/cases/{file.case.tracking_number}/attachments/{file.pk}",
+    }
+
+
+def case_row(case: Case, *, internal: bool) -> dict[str, Any]:
+    """One list line; needs `contact`, `customer` and `assignee` selected with the case."""
+    return {
+        "ref": case.tracking_number,
+        "subject": case.subject,
+        "status": case.status,
+        "severity": case.severity,
+        "requested_severity": case.requested_severity,
+        "severity_request": case.severity_request or None,
+        "channel": case.channel,
+        "customer": case.customer.slug,
+        "contact": case.contact.name,
+        "assignee": case.assignee.get_username() if internal and case.assignee else None,
+        "received_at": utc(case.received_at),
+        "updated_at": utc(case.updated_at),
+        "response_deadline": utc(case.response_deadline),
+        "first_response_at": utc(case.first_response_at),
+    }
+
+
+def sla_block(case: Case, tz: str, now: dt.datetime) -> dict[str, Any]:
+    """The case page's SLA panel, in machine form; the explanation lines are the same."""
+    panel = presenters.sla_panel(case, tz, now)
+    terms = case.terms_version.terms
+    outcome = sla.response_outcome(
+        terms, case.level, case.response_deadline, case.first_response_at, now
+    )
+    return {
+        "deadline": utc(case.response_deadline),
+        "clock": terms.level(case.level).target(case.severity).clock,
+        "target": panel.target,
+        "outcome": outcome.status,
+        "first_response_at": utc(case.first_response_at),
+        "late_by": panel.late_by or None,
+        "explanation": panel.explanation,
+    }
+
+
+def patch(patch: PatchRequest) -> dict[str, Any]:
+    return {
+        "id": patch.pk,
+        "state": patch.state,
+        "summary": patch.summary,
+        "requested_at": utc(patch.requested_at),
+        "delivered_at": utc(patch.delivered_at),
+        "delivery_note": patch.delivery_note,
+    }
+
+
+def _event(entry: presenters.Entry, case: Case) -> dict[str, Any]:
+    event = entry.event
+    files = []
+    for file in entry.attachments:
+        file.case = case  # the URL needs the tracking number; spare a query per file
+        files.append(attachment(file))
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "at": utc(event.at),
+        "actor": event.actor_label,
+        "summary": entry.summary,
+        "body": event.body,
+        "reason": event.reason,
+        "public": event.public,
+        "attachments": files,
+    }
+
+
+def case_detail(case: Case, *, internal: bool, tz: str, now: dt.datetime) -> dict[str, Any]:
+    terms = case.terms_version.terms
+    code = case.exclusion_code
+    return {
+        **case_row(case, internal=internal),
+        "description": case.description,
+        "level": terms.level(case.level).name,
+        "product": case.product,
+        "version": case.version,
+        "version_flag": (case.version_exclusion or None) if internal else None,
+        "closed_at": utc(case.closed_at),
+        "exclusion": {"code": code, "text": terms.exclusions.get(code, "")} if code else None,
+        "follows": case.follows.tracking_number if case.follows_id else None,  # type: ignore[union-attr]
+        "sla": sla_block(case, tz, now),
+        "timeline": [_event(e, case) for e in presenters.timeline(case, tz, internal=internal)],
+        "patches": [patch(p) for p in case.patch_requests.order_by("requested_at", "id")],
+    }
