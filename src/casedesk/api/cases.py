@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from casedesk.cases import services as cs
-from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Attachment, Case, Channel, Status
+from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Attachment, Case, Channel
+from casedesk.cases.models import Status as CaseStatus
 from casedesk.lib import clock
 
 from . import present
@@ -66,9 +67,9 @@ def page_of(request: HttpRequest, cases: QuerySet[Case], paging: Paging) -> dict
 def _status_filter(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
     if status in STATUS_GROUPS:
         return cases.filter(status__in=STATUS_GROUPS[status])
-    if status in Status.values:
+    if status in CaseStatus.values:
         return cases.filter(status=status)
-    known = ", ".join(Status.values)
+    known = ", ".join(CaseStatus.values)
     raise cs.CaseError(f"Unknown status {status!r}; use open, done, or one of {known}.", "status")
 
 
@@ -94,7 +95,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Open a case")
-def open_case(request: HttpRequest, payload: OpenCaseIn) -> tuple[int, dict[str, Any]]:
+def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
     """Opened through the API channel; it starts at the web form's initial severity (the terms'
     `channels.web.initial_severity`). A higher requested severity waits for an engineer."""
     contact = require_contact(request, "open cases")
@@ -107,7 +108,7 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> tuple[int, dict[str,
         product=payload.product,
         version=payload.version,
     )
-    return 201, detail(request, case_for(request, case.tracking_number))
+    return Status(201, detail(request, case_for(request, case.tracking_number)))
 
 
 @router.get("/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="Read a case")
@@ -117,7 +118,7 @@ def get_case(request: HttpRequest, ref: str) -> dict[str, Any]:
 
 
 @router.post("/cases/{ref}/replies", response={200: CaseOut, 201: CaseOut, **ERRORS})
-def reply(request: HttpRequest, ref: str, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+def reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Status[Any]:
     """A contact's reply. A finished case reopens within the terms' window; after it the reply
     opens a follow-up case (201, with the new case)."""
     case = case_for(request, ref)
@@ -126,9 +127,9 @@ def reply(request: HttpRequest, ref: str, payload: ReplyIn) -> tuple[int, dict[s
     return _landed(request, case, landed)
 
 
-def _landed(request: HttpRequest, case: Case, landed: Case) -> tuple[int, dict[str, Any]]:
+def _landed(request: HttpRequest, case: Case, landed: Case) -> Status[Any]:
     status = 200 if landed.pk == case.pk else 201
-    return status, detail(request, case_for(request, landed.tracking_number))
+    return Status(status, detail(request, case_for(request, landed.tracking_number)))
 
 
 @router.post("/cases/{ref}/severity-requests", response={200: CaseOut, **ERRORS})
@@ -150,13 +151,13 @@ def reopen(request: HttpRequest, ref: str, payload: ReasonIn) -> Any:
 
 
 @router.post("/cases/{ref}/patch-requests", response={201: PatchOut, **ERRORS})
-def request_patch(request: HttpRequest, ref: str, payload: PatchIn) -> tuple[int, Any]:
+def request_patch(request: HttpRequest, ref: str, payload: PatchIn) -> Status[Any]:
     """Ask for an emergency patch; refused with the terms' reason on levels without them."""
     case = case_for(request, ref)
     who = caller(request)
     actor = who.user if who.agent else require_contact(request, "request emergency patches")
     patch = cs.request_patch(actor, case, payload.summary)
-    return 201, present.patch(patch)
+    return Status(201, present.patch(patch))
 
 
 def _files(request: HttpRequest, case: Case) -> QuerySet[Attachment]:
@@ -204,7 +205,7 @@ def upload(
     file: File[UploadedFile],
     body: Form[str] = "",
     internal: Form[bool] = False,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[Any]:
     """Attach a file (multipart form: `file`, optional `body`). For a contact it is a reply with
     the file; for an engineer a public reply, or with `internal=true` an internal note (both need
     a `body`). Files over CASEDESK_MAX_ATTACHMENT_BYTES are refused."""
@@ -213,7 +214,7 @@ def upload(
     if who.agent:
         act = cs.add_note if internal else cs.respond
         act(who.user, case, body, attachments=[file])
-        return 200, detail(request, case_for(request, ref))
+        return Status(200, detail(request, case_for(request, ref)))
     contact = require_contact(request, "attach files")
     landed = cs.customer_reply(contact, case, body=body, attachments=[file])
     return _landed(request, case, landed)

@@ -100,7 +100,11 @@ def install(api: NinjaAPI) -> None:
 
     @on(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        detail = CSRF_FAILED if "CSRF" in str(exc) else str(exc)
+        detail = str(exc)
+        if "CSRF" in detail:
+            detail = CSRF_FAILED
+        elif detail.startswith("Cannot parse request body"):
+            detail = "The request body is not valid JSON."
         return error(api, request, exc.status_code, detail)  # type: ignore[no-any-return]
 
     @on(ValidationError)
