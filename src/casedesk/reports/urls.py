@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 - filled in by the reports pages
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("cases/", views.cases, name="cases"),
+    path("quota/", views.quota, name="quota"),
+]

@@ -1,0 +1,227 @@
+"""Report pages for support managers, with CSV exports.
+
+Who may see them: managers, and support engineers too. Reports only read, show no prices, and
+engineers already see every case and quota charge in the console; the numbers help them as much
+as their managers. Contacts and strangers get the console's 404 (unknown and forbidden look the
+same); anonymous visitors are sent to the login page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from casedesk.customers.models import Customer
+from casedesk.customers.roles import is_agent, is_manager
+from casedesk.lib import clock
+
+from . import queries as q
+from .charts import monthly_attainment
+from .tables import GROUPINGS, table
+
+View = Callable[..., HttpResponse]
+
+
+def _may_view_reports(user: Any) -> bool:
+    if is_manager(user):
+        return True
+    return is_agent(user)  # engineers too: see the module docstring
+
+
+def reports_required(view: View) -> View:
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _may_view_reports(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class FilterForm(forms.Form):
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD&level=KEY&customer=SLUG; bad values fall back, with a note."""
+
+    def __init__(self, data: Any, *, terms: q.TermsIndex, customers: list[Customer]) -> None:
+        super().__init__(data)
+        self.fields["from"] = forms.DateField(required=False, label="From")
+        self.fields["to"] = forms.DateField(required=False, label="To")
+        self.fields["level"] = forms.ChoiceField(
+            required=False,
+            choices=[("", "All levels")] + [(k, terms.level_name(k)) for k in terms.level_keys()],
+        )
+        self.fields["customer"] = forms.ChoiceField(
+            required=False, choices=[("", "All customers")] + [(c.slug, c.name) for c in customers]
+        )
+        self.customers = {c.slug: c for c in customers}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            raise forms.ValidationError("“From” must be on or before “To”.")
+        return data
+
+
+def _filters(request: HttpRequest, now: dt.datetime) -> tuple[q.Filters, FilterForm, q.TermsIndex]:
+    terms = q.terms_index()
+    customers = list(Customer.objects.order_by("name"))
+    form = FilterForm(request.GET, terms=terms, customers=customers)
+    start, end = q.default_range(now, terms.tz)
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("from") or start
+    end = data.get("to") or end
+    customer = form.customers.get(data.get("customer") or "")
+    f = q.Filters(start, end, data.get("level") or "", customer.pk if customer else None, terms.tz)
+    return f, form, terms
+
+
+def _query(f: q.Filters, **extra: Any) -> str:
+    """The query string for the same filters plus a cell's own (links from every number)."""
+    params: dict[str, Any] = {"from": f.start.isoformat(), "to": f.end.isoformat()}
+    if f.level:
+        params["level"] = f.level
+    if f.customer_id:
+        extra.setdefault("customer_id", f.customer_id)
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return urlencode(params)
+
+
+@reports_required
+def overview(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    result = q.attainment(f, now, terms)
+    _link_rows(f, result)
+    by = request.GET.get("by", "level")
+    if by not in GROUPINGS:
+        by = "level"
+    if request.GET.get("format") == "csv":
+        return _csv_response(table(result, by), f"attainment-by-{by}-{f.start}-{f.end}.csv")
+    context = {
+        "f": f,
+        "form": form,
+        "result": result,
+        "severity": q.severity_changes(f, result),
+        "exclusions": q.exclusions(f, terms),
+        "chart": monthly_attainment(result.by_month),
+        "defs": q.DEFINITIONS,
+        "query": _query(f),
+        "cases_url": reverse("reports:cases"),
+        "now": now,
+    }
+    return render(request, "reports/overview.html", context)
+
+
+def _link_rows(f: q.Filters, result: q.Attainment) -> None:
+    """Per row and count: the URL of the case list behind that number."""
+    base = reverse("reports:cases")
+    rows = [*result.by_level, *result.by_customer, *result.by_month, result.total]
+    for row in rows:
+        extra = dict(row.filters)
+        if "customer" in extra:
+            extra["customer_id"] = extra.pop("customer")
+        row.links = {
+            name: f"{base}?{_query(f, outcome=name if name != 'cases' else '', **extra)}"
+            for name in ("cases", *q.CASE_OUTCOMES)
+        }
+
+
+class _Echo:
+    """csv.writer target that hands each line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(lines: list[list[str]], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerows(lines)
+    return response
+
+
+def _case_filters(request: HttpRequest, f: q.Filters) -> tuple[q.Filters, dict[str, Any]]:
+    """The cell filters the overview's links add: severity, month, outcome, customer_id."""
+    get = request.GET
+    extra: dict[str, Any] = {}
+    if get.get("severity", "") in ("1", "2", "3", "4"):
+        extra["severity"] = int(get["severity"])
+    month = get.get("month", "")
+    if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():
+        extra["month"] = month
+    if get.get("outcome", "") in (*q.CASE_OUTCOMES, "excluded"):
+        extra["outcome"] = get["outcome"]
+    if get.get("customer_id", "").isdigit():
+        f = q.Filters(f.start, f.end, f.level, int(get["customer_id"]), f.tz)
+    return f, extra
+
+
+@reports_required
+def cases(request: HttpRequest) -> HttpResponse:
+    """The cases behind a number: 100 a page, or every row as a streamed CSV."""
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    f, extra = _case_filters(request, f)
+    qs = q.case_rows_query(f, now, **extra).select_related(None)
+    if request.GET.get("format") == "csv":
+        return _stream_cases(qs, now, terms, f)
+    page = Paginator(qs.values_list("id", flat=True), 100).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = list(q.case_rows(qs.filter(id__in=ids), now, terms))
+    context = {
+        "f": f,
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "extra": extra,
+        "query": _query(f, **extra),
+        "defs": q.DEFINITIONS,
+        "level_names": {k: terms.level_name(k) for k in terms.level_keys()},
+    }
+    return render(request, "reports/cases.html", context)
+
+
+def _stream_cases(qs: Any, now: dt.datetime, terms: q.TermsIndex, f: q.Filters) -> HttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(q.CASE_COLUMNS)
+        for row in q.case_rows(qs, now, terms):
+            yield writer.writerow([_csv_value(row[c]) for c in q.CASE_COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{f.start}-{f.end}.csv"'
+    return response
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+@reports_required
+def quota(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    on = now.astimezone(f.zone).date()
+    years = q.quota_use(on, f.customer_id)
+    context = {"form": form, "years": years, "on": on, "defs": q.DEFINITIONS, "f": f}
+    return render(request, "reports/quota.html", context)
