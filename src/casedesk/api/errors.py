@@ -21,8 +21,10 @@ CSRF_FAILED = (
     "CSRF check failed: a browser session must send the csrftoken cookie's value in an "
     "X-CSRFToken header (scripts use a Bearer token instead)."
 )
-# Where a parameter came from; the field is the first part of `loc` after these.
-_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "filters"}
+# A pydantic `loc` starts with where a parameter came from, then the name of the endpoint
+# argument that holds a schema (`payload`, `filters`), then the field.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+_WRAPPERS = {"payload", "filters"}
 
 
 def error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, field: str = "") -> Any:
@@ -31,7 +33,9 @@ def error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, field: 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if not isinstance(p, int)]
-    while parts and parts[0] in _SOURCES:
+    if parts and parts[0] in _SOURCES:
+        parts.pop(0)
+    if len(parts) > 1 and parts[0] in _WRAPPERS:
         parts.pop(0)
     return ".".join(parts)
 

@@ -21,7 +21,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         """The live token a Bearer value names, with its user; None when unknown or revoked."""
         if not token:
             return None
-        found = self.active().select_related("user").filter(token_hash=token_hash(token)).first()
+        live = self.active().select_related("user").prefetch_related("user__groups")
+        # The groups come along: the role checks read them several times per request.
+        found = live.filter(token_hash=token_hash(token)).first()
         if found is None or not found.user.is_active:
             return None
         return found
