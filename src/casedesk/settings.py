@@ -139,6 +139,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", f"{CASEDESK_MAIL_LOCAL_PART}@{CASEDESK_MAIL_DOMAIN}"
 )
 
+# IMAP intake (`casedesk fetchmail`, or the worker when CASEDESK_IMAP_USER is set).
+CASEDESK_IMAP_HOST = os.environ.get("CASEDESK_IMAP_HOST", "127.0.0.1")
+CASEDESK_IMAP_SSL = env_bool("CASEDESK_IMAP_SSL", True)
+CASEDESK_IMAP_PORT = env_int("CASEDESK_IMAP_PORT", 993 if CASEDESK_IMAP_SSL else 143)
+CASEDESK_IMAP_USER = os.environ.get("CASEDESK_IMAP_USER", "")
+CASEDESK_IMAP_PASSWORD = os.environ.get("CASEDESK_IMAP_PASSWORD", "")
+CASEDESK_IMAP_FOLDER = os.environ.get("CASEDESK_IMAP_FOLDER", "INBOX")
+CASEDESK_IMAP_MOVE_TO = os.environ.get("CASEDESK_IMAP_MOVE_TO", "")
+CASEDESK_IMAP_EVERY_SECONDS = env_int("CASEDESK_IMAP_EVERY_SECONDS", 60)
+
 # Paging for Severity 1 (signed webhook); empty URL: pages go to the team by e-mail instead.
 CASEDESK_PAGER_URL = os.environ.get("CASEDESK_PAGER_URL", "")
 CASEDESK_PAGER_SECRET = os.environ.get("CASEDESK_PAGER_SECRET", "")

@@ -248,3 +248,29 @@ def ready_port() -> int:
     from django.conf import settings
 
     return int(settings.CASEDESK_IMAP_PORT)
+
+
+def test_the_worker_fetches_mail_when_imap_is_configured(
+    ready: Any, mailbox: MailBoxUnencrypted
+) -> None:
+    from io import StringIO
+
+    from casedesk.watch.management.commands.worker import Command
+
+    mailbox.append(make_mail(subject="via the worker"), "INBOX")
+    command = Command(stdout=StringIO(), stderr=StringIO())
+    command.handle_one_fetch()
+    assert Case.objects.get().subject == "via the worker"
+    assert "fetched 1 message(s), 0 left for later" in command.stdout.getvalue()
+
+
+def test_the_worker_reports_an_unreachable_mailbox_and_goes_on(ready: Any, settings: Any) -> None:
+    from io import StringIO
+
+    from casedesk.watch.management.commands.worker import Command
+
+    settings.CASEDESK_IMAP_PORT = 1  # nothing listens there
+    command = Command(stdout=StringIO(), stderr=StringIO())
+    command.handle_one_fetch()
+    assert "IMAP fetch failed" in command.stderr.getvalue()
+    assert "retrying later" in command.stderr.getvalue()

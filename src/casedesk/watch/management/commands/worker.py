@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 
@@ -66,8 +68,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self._on_signal)
         tasks = None if no_tasks else self._start_task_worker(interval)
         self.stdout.write(f"casedesk worker: SLA sweep every {interval:g} s (SIGTERM to stop)")
+        next_fetch = time.monotonic()
         while not self.stop.is_set():
             close_old_connections()
+            if settings.CASEDESK_IMAP_USER and time.monotonic() >= next_fetch:
+                self.handle_one_fetch()
+                next_fetch = time.monotonic() + settings.CASEDESK_IMAP_EVERY_SECONDS
             busy = self.handle_one_sweep() >= batch
             if not busy:
                 self.stop.wait(interval)
@@ -82,6 +88,20 @@ class Command(BaseCommand):
             return watch.sweep(clock.now(), limit=self.batch, lease=self.lease)
         finally:
             close_old_connections()
+
+    def handle_one_fetch(self) -> None:
+        """Fetch support mail over IMAP; a failure is reported and retried on the next round."""
+        from casedesk.mail import imap
+
+        try:
+            result = imap.fetch_once()
+        except Exception as exc:  # noqa: BLE001 - the worker must keep sweeping SLAs
+            self.stderr.write(f"casedesk worker: IMAP fetch failed ({exc}); retrying later")
+            return
+        finally:
+            close_old_connections()
+        if result.accepted or result.left:
+            self.stdout.write(f"fetched {result.accepted} message(s), {result.left} left for later")
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.stdout.write(f"casedesk worker: {signal.Signals(signum).name}, finishing up")
