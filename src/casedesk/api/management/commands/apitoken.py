@@ -29,7 +29,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(
-                f"No user {username!r}; check the username (casedesk admin lists them)."
+                f"No user {username!r}; check the spelling; the admin site lists every user at /admin/auth/user/"
             )
         if action == "create":
             self._create(user, options["name"])
