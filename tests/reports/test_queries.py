@@ -165,3 +165,15 @@ def test_it_computes_per_case_rows(month):
     )
     assert rows[month["pre_lowered"].tracking_number]["outcome"] == "reasonable_efforts"
     assert rows[month["pre_lowered"].tracking_number]["lowered_before_response"] is True
+
+
+def test_it_puts_a_case_in_the_month_of_its_pacific_receipt(world, now):
+    from tests.cases.helpers import pt
+
+    from .conftest import opened, reply
+
+    case = opened(world.carol, pt(2026, 10, 31, 23, 0))  # 1 Nov 06:00 UTC
+    reply(world.agent, case, pt(2026, 10, 31, 23, 20))
+    months = by_label(result().by_month)
+    assert (months["2026-10"].cases, months["2026-10"].median_wall) == (1, 20)
+    assert months["2026-11"].cases == 0
