@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "casedesk.core",
     "casedesk.customers",
     "casedesk.cases",

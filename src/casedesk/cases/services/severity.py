@@ -105,6 +105,7 @@ def change_severity(
 def confirm_severity_request(
     agent: AbstractBaseUser, case: Case, reason: str = "", *, at: dt.datetime | None = None
 ) -> Case:
+    require_agent(agent, "confirm a severity request")
     if case.severity_request != SeverityRequest.PENDING or case.requested_severity is None:
         raise CaseError(f"{case.tracking_number} has no severity request waiting.")
     reason = (
