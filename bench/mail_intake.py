@@ -1,16 +1,18 @@
 """Benchmark: support mail accepted over SMTP into cases, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/mail_intake.py [--n 2000] [--clients 8] [--workers 8]
+    .venv/bin/python bench/mail_intake.py [--n 2000] [--clients 8] [--processes 2] [--workers 0]
         [--database sqlite|postgres|both] [--database-url postgres://...]
 
 For each database it runs itself in a child process with a fresh database (SQLite in a temporary
 CASEDESK_HOME; PostgreSQL: DATABASE_URL if given, else a throwaway database created on
 postgres@127.0.0.1:5432 and dropped afterwards), builds the test world (three customers, an
-agent, a manager), starts casedesk's smtpd handler in-process on a free loopback port and sends
-N new-case messages from --clients threads, each on one SMTP connection. Every message must be
-answered "250 OK: <tracking number>"; messages/second is N over the wall time from the first
-MAIL FROM to the last 250. Acknowledgements are queued as django-tasks-db rows (the default
-backend), as in production: the SMTP reply never waits on outbound mail.
+agent, a manager), starts `casedesk smtpd --processes P --workers W` as a separate process on a
+free loopback port, as it runs in production, and sends N new-case messages from --clients
+threads of the benchmark process, each on one SMTP connection: the clients do not share the
+server's interpreter (GIL) but do share the machine's cores. Every message must be answered
+"250 OK: <tracking number>"; messages/second is N over the wall time from the first MAIL FROM to
+the last 250. Acknowledgements are queued as django-tasks-db rows (the default backend), as in
+production: the SMTP reply never waits on outbound mail.
 
 Not a test: timings depend on the machine. Goal from issue 7: >= 200 messages/s on PostgreSQL.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import smtplib
 import subprocess
 import sys
@@ -72,7 +75,32 @@ def send_all(port: int, n: int, clients: int) -> tuple[float, list[str]]:
     return time.perf_counter() - started, replies
 
 
-def child(n: int, clients: int, workers: int) -> None:
+def start_server(port: int, processes: int, workers: int) -> subprocess.Popen[str]:
+    """`casedesk smtpd` in its own process(es), on the database of this one's environment."""
+    cmd = [sys.executable, "-m", "casedesk.cli", "smtpd", "--bind=127.0.0.1", f"--port={port}"]
+    cmd += [f"--domain={DOMAIN}", f"--processes={processes}", f"--workers={workers}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DEBUG": "false"}
+    env["CASEDESK_MAIL_DOMAIN"] = DOMAIN  # as settings.CASEDESK_MAIL_DOMAIN below
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    first = server.stdout.readline() if server.stdout else ""
+    if not first.startswith("casedesk smtpd on "):
+        server.kill()
+        sys.exit(f"casedesk smtpd did not start: {first!r}")
+    return server
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.communicate(timeout=120)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    if server.returncode != 0:
+        sys.exit(f"casedesk smtpd exited with {server.returncode}")
+
+
+def child(n: int, clients: int, processes: int, workers: int) -> None:
     """Runs with CASEDESK_HOME / DATABASE_URL set by the parent; prints one JSON line."""
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
@@ -84,7 +112,6 @@ def child(n: int, clients: int, workers: int) -> None:
     from django.db import connection
 
     from casedesk.cases.models import Case
-    from casedesk.mail import smtpd
     from tests.mail.conftest import free_port
     from tests.world import build_world
 
@@ -92,21 +119,16 @@ def child(n: int, clients: int, workers: int) -> None:
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
     build_world()
-    workers = workers or (1 if connection.vendor == "sqlite" else 8)
+    workers = workers or (1 if connection.vendor == "sqlite" else 4)
     connection.close()
-    handler = smtpd.Handler([DOMAIN], workers=workers)
     port = free_port()
-    controller = smtpd.make_controller(
-        handler, hostname="127.0.0.1", port=port, data_size_limit=smtpd.max_message_bytes()
-    )
-    controller.start()
+    server = start_server(port, processes, workers)
     try:
-        send_all(port, min(50, n), clients)  # warm-up: connections, caches
+        send_all(port, min(50 * processes, n), clients)  # warm-up: connections, caches
         warm_cases = Case.objects.count()
         elapsed, replies = send_all(port, n, clients)
     finally:
-        controller.stop()
-        handler.close()
+        stop_server(server)
     bad = [r for r in replies if not r.startswith("250 OK: ")]
     if len(replies) != n:
         bad.append(f"only {len(replies)} of {n} messages were answered")
@@ -121,6 +143,7 @@ def child(n: int, clients: int, workers: int) -> None:
         "seconds": elapsed,
         "rate": n / elapsed,
         "workers": workers,
+        "processes": processes,
         "queued_acks": DBTaskResult.objects.count(),
     }
     print(json.dumps(out))
@@ -128,7 +151,7 @@ def child(n: int, clients: int, workers: int) -> None:
 
 def run_child(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--child", f"--n={args.n}", f"--clients={args.clients}"]
-    cmd.append(f"--workers={args.workers}")
+    cmd += [f"--processes={args.processes}", f"--workers={args.workers}"]
     done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"benchmark child failed:\n{done.stderr[-3000:]}")
@@ -156,14 +179,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="messages to send")
     parser.add_argument("--clients", type=int, default=8, help="SMTP client threads")
     parser.add_argument(
-        "--workers", type=int, default=0, help="smtpd database threads (0: 1 SQLite, 8 PG)"
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="smtpd server processes (default: one per core)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="smtpd database threads per process (0: 1 on SQLite, 4 on PostgreSQL)",
     )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.n, args.clients, args.workers)
+        child(args.n, args.clients, args.processes, args.workers)
         return
     results = []
     with tempfile.TemporaryDirectory(prefix="casedesk-bench-") as home:
@@ -175,8 +207,8 @@ def main() -> None:
             results.append(postgres(args))
     for r in results:
         print(
-            f"{r['vendor']:<10} {r['n']} messages, {args.clients} clients, {r['workers']} smtpd "
-            f"workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
+            f"{r['vendor']:<10} {r['n']} messages, {args.clients} clients, {r['processes']} smtpd "
+            f"processes x {r['workers']} workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
             f"{r['queued_acks']} acknowledgements queued, failures: {r['bad'] or 'none'}"
         )
     if len(results) == 2:

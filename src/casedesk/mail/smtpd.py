@@ -3,15 +3,27 @@
 RCPT is refused only for what is certainly wrong (a foreign domain, a malformed address);
 everything else is accepted at DATA time and answered after the commit. Any failure to commit
 answers 451, so the sending server keeps the message and retries.
+
+Parsing and the ORM are CPU-bound Python, so one process uses one core however many worker
+threads it has (the GIL). `serve_processes` runs N processes on one port instead: each has its
+own listening socket (SO_REUSEPORT; the kernel spreads connections over them), worker threads
+and database connections.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
+import signal
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -86,6 +98,23 @@ class Handler:
 
 
 class _Controller(Controller):
+    def __init__(self, handler: Any, *, sock: socket.socket | None = None, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.sock = sock
+
+    def _create_server(self) -> Any:
+        if self.sock is None:
+            return super()._create_server()
+        return self.loop.create_server(self._factory_invoker, sock=self.sock)
+
+    def _trigger_server(self) -> None:
+        if self.sock is None:
+            super()._trigger_server()
+            return
+        # A test connection to a shared port may reach a sibling process: build one SMTP
+        # instance in the loop instead, which is all the connection is for.
+        self.loop.call_soon_threadsafe(self._factory_invoker)
+
     def factory(self) -> Any:
         # RFC 5321 caps lines at 1000 bytes, but real senders break it (one-line base64, HTML
         # from some clients) and a 500 loses the message for good, so any line within the size
@@ -98,10 +127,16 @@ class _Controller(Controller):
 
 
 def make_controller(
-    handler: Handler, *, hostname: str, port: int, data_size_limit: int
+    handler: Handler,
+    *,
+    hostname: str,
+    port: int,
+    data_size_limit: int,
+    sock: socket.socket | None = None,
 ) -> Controller:
     return _Controller(
         handler,
+        sock=sock,
         hostname=hostname,
         port=port,
         data_size_limit=data_size_limit,
@@ -117,3 +152,139 @@ def max_message_bytes() -> int:
     # Room for one over-limit attachment in base64, so its sender hears what the limit is.
     default = 3 * int(settings.CASEDESK_MAX_ATTACHMENT_BYTES) + 1024 * 1024
     return int(getattr(settings, "CASEDESK_MAIL_MAX_MESSAGE_BYTES", default))
+
+
+# Several processes on one port ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    bind: str
+    port: int
+    domains: list[str]
+    workers: int  # database threads per process
+    data_size_limit: int
+
+
+def listen(bind: str, port: int, count: int) -> list[socket.socket]:
+    """`count` listening sockets on one address, bound before any process starts, so a taken
+    port is reported once. SO_REUSEPORT makes the kernel spread new connections over them."""
+    family, _, _, _, address = socket.getaddrinfo(
+        bind, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Fails while anything listens here, including another smtpd's SO_REUSEPORT sockets
+        # (which would otherwise silently share the port with these).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.create_server(address, family=family, reuse_port=True, backlog=128)
+            sock.setblocking(False)
+            sockets.append(sock)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def serve_processes(
+    spec: ServerSpec,
+    sockets: list[socket.socket],
+    stop: threading.Event,
+    on_ready: Callable[[], None] = lambda: None,
+) -> int:
+    """One server process per socket until `stop` is set; returns how many failed.
+    `on_ready` runs once every process listens.
+
+    A process that exits unexpectedly stops the others: a supervisor (systemd) restarts the
+    whole service. Messages already in a database thread finish before a process exits.
+    """
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's connection
+    sys.stdout.flush()  # or the children write the parent's buffered output again
+    sys.stderr.flush()
+    # fork: the children start from the configured Django at once (the parent holds no
+    # threads yet, which makes fork safe).
+    ctx = multiprocessing.get_context("fork")
+    pipes = [ctx.Pipe(duplex=False) for _ in sockets]
+    children = [
+        ctx.Process(target=_child, args=(spec, sockets, sock, writer), name=f"smtpd-{n}")
+        for n, (sock, (_, writer)) in enumerate(zip(sockets, pipes, strict=True), 1)
+    ]
+    for child in children:
+        child.start()
+    for sock in sockets:
+        sock.close()  # each child holds its own; a dead child's connections go to the others
+    failures = _await_ready(children, [reader for reader, _ in pipes])
+    if not failures:
+        on_ready()
+    while not failures and not stop.wait(0.5):
+        failures = sum(1 for c in children if not c.is_alive())
+    _stop_children(children)
+    return failures + sum(1 for c in children if c.exitcode not in (0, None))
+
+
+def _await_ready(children: list[Any], readers: list[Any]) -> int:
+    """Block until every child has said it listens, or has died; returns how many failed."""
+    failures = 0
+    pending = dict(zip(readers, children, strict=True))
+    while pending:
+        woken = mp_wait([*pending, *(c.sentinel for c in pending.values())])
+        for reader, child in list(pending.items()):
+            if reader.poll():
+                error = reader.recv()
+            elif child.sentinel in woken:
+                error = f"{child.name} exited before listening"
+            else:
+                continue
+            del pending[reader]
+            if error:
+                log.error("an smtpd process could not start: %s", error)
+                failures += 1
+    return failures
+
+
+def _stop_children(children: list[Any]) -> None:
+    for child in children:
+        if child.is_alive():
+            os.kill(child.pid, signal.SIGTERM)
+    for child in children:
+        child.join(timeout=90)
+        if child.is_alive():  # stuck past the database threads' own timeouts
+            child.kill()
+            child.join()
+
+
+def _child(
+    spec: ServerSpec, inherited: list[socket.socket], sock: socket.socket, ready: Any
+) -> None:
+    """A server process: `ready` gets "" once it listens, or why it cannot."""
+    for other in inherited:
+        if other is not sock:
+            other.close()  # the siblings' sockets: holding them would keep a dead sibling's open
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    handler = Handler(spec.domains, workers=spec.workers)
+    controller = make_controller(
+        handler,
+        hostname=spec.bind,
+        port=spec.port,
+        data_size_limit=spec.data_size_limit,
+        sock=sock,
+    )
+    try:
+        controller.start()
+    except Exception as exc:
+        ready.send(f"{type(exc).__name__}: {exc}")
+        handler.close()
+        raise SystemExit(1) from exc
+    ready.send("")
+    while not stop.wait(1):
+        pass
+    controller.stop()
+    handler.close()

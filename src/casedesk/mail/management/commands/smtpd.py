@@ -30,6 +30,12 @@ class Command(BaseCommand):
             help="threads doing database work (default 1 on SQLite, 4 on PostgreSQL)",
         )
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="server processes sharing the port, each with --workers threads (one per core)",
+        )
+        parser.add_argument(
             "--max-message-bytes",
             type=int,
             default=0,
@@ -43,34 +49,68 @@ class Command(BaseCommand):
         port: int,
         domains: list[str] | None,
         workers: int,
+        processes: int,
         max_message_bytes: int,
         **options: Any,
     ) -> None:
         domains = domains or [mail_domain()]
         workers = workers or (1 if connection.vendor == "sqlite" else 4)
+        if processes < 1:
+            raise CommandError(f"--processes {processes}: give 1 or more.")
+        limit = max_message_bytes or smtpd.max_message_bytes()
+        if processes > 1:
+            spec = smtpd.ServerSpec(bind, port, domains, workers, limit)
+            self._serve_processes(spec, processes)
+            return
         handler = smtpd.Handler(domains, workers=workers)
         controller = smtpd.make_controller(
             handler,
             hostname=bind,
             port=port,
-            data_size_limit=max_message_bytes or smtpd.max_message_bytes(),
+            data_size_limit=limit,
         )
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        stop = _stop_on_signals()
         try:
             controller.start()
         except Exception as exc:
             raise CommandError(
                 f"Cannot listen on {bind}:{port} ({exc}); choose another --bind or --port."
             ) from exc
-        self.stdout.write(
-            f"casedesk smtpd on {bind}:{port} for {', '.join(domains)} (Ctrl-C to stop)"
-        )
-        self.stdout.flush()
+        self._started(bind, port, domains)
         while not stop.wait(1):
             pass
         # Stop taking connections, then let messages already in the database threads finish.
         controller.stop()
         handler.close()
         self.stdout.write("casedesk smtpd stopped")
+
+    def _serve_processes(self, spec: smtpd.ServerSpec, processes: int) -> None:
+        stop = _stop_on_signals()
+        try:
+            sockets = smtpd.listen(spec.bind, spec.port, processes)
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot listen on {spec.bind}:{spec.port} ({exc}); choose another --bind or --port."
+            ) from exc
+        failed = smtpd.serve_processes(
+            spec, sockets, stop, on_ready=lambda: self._started(spec.bind, spec.port, spec.domains)
+        )
+        if failed:
+            raise CommandError(
+                f"{failed} of {processes} smtpd processes failed (see the log above); "
+                "fix the cause and start casedesk smtpd again."
+            )
+        self.stdout.write("casedesk smtpd stopped")
+
+    def _started(self, bind: str, port: int, domains: list[str]) -> None:
+        self.stdout.write(
+            f"casedesk smtpd on {bind}:{port} for {', '.join(domains)} (Ctrl-C to stop)"
+        )
+        self.stdout.flush()
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
