@@ -97,7 +97,8 @@ class CaseServicesDesk:
 
     def contact_for(self, address: str) -> Any | None:
         contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
-        return contacts.select_related("customer").order_by("pk").first()
+        # The user too: the case events name the contact's login (one query, not two).
+        return contacts.select_related("customer", "user").order_by("pk").first()
 
     def case_by_id(self, case_id: int) -> Any | None:
         return self.case_model.objects.filter(pk=case_id).first()
@@ -190,13 +191,35 @@ def accept(
     """
     desk = desk or default_desk()
     parsed = parse(raw, recipients, desk)
+    # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
+    envelope = envelope_from if source == "smtp" else None
+    try:
+        with transaction.atomic():
+            # A new Message-ID, the usual case: the insert is the transaction's first statement,
+            # so a duplicate key rolls back nothing else and needs no savepoint of its own.
+            inbound = _insert_new(raw, parsed, envelope_from, recipients, source)
+            return _process_guarded(_Context(inbound, parsed, desk, envelope))
+    except _AlreadyStored:
+        pass
     with transaction.atomic():
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:
             return REPLY_DUPLICATE
-        # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
-        envelope = envelope_from if source == "smtp" else None
         return _process_guarded(_Context(inbound, parsed, desk, envelope))
+
+
+class _AlreadyStored(Exception):
+    """The Message-ID is stored already; `_record` decides what that means."""
+
+
+def _insert_new(
+    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
+) -> InboundMessage:
+    digest = content_digest(parsed)
+    try:
+        return _insert(raw, parsed, envelope_from, recipients, source, parsed.message_id, digest)
+    except IntegrityError as exc:
+        raise _AlreadyStored from exc
 
 
 def content_digest(parsed: ParsedMessage) -> str:
@@ -246,20 +269,32 @@ def _create(
 ) -> InboundMessage | None:
     try:
         with transaction.atomic():
-            return InboundMessage.objects.create(
-                message_id=message_id,
-                digest=digest,
-                raw=raw,
-                received_at=clock.now(),  # receipt: our clock, never the Date header
-                source=source,
-                envelope_from=clean_text(envelope_from)[:320],
-                envelope_to=[clean_text(r)[:320] for r in recipients][:100],
-                from_address=parsed.from_address,
-                subject=parsed.subject[:255],
-                problems=parsed.problems[:50],
-            )
+            return _insert(raw, parsed, envelope_from, recipients, source, message_id, digest)
     except IntegrityError:
         return None
+
+
+def _insert(
+    raw: bytes,
+    parsed: ParsedMessage,
+    envelope_from: str,
+    recipients: list[str],
+    source: str,
+    message_id: str,
+    digest: str,
+) -> InboundMessage:
+    return InboundMessage.objects.create(
+        message_id=message_id,
+        digest=digest,
+        raw=raw,
+        received_at=clock.now(),  # receipt: our clock, never the Date header
+        source=source,
+        envelope_from=clean_text(envelope_from)[:320],
+        envelope_to=[clean_text(r)[:320] for r in recipients][:100],
+        from_address=parsed.from_address,
+        subject=parsed.subject[:255],
+        problems=parsed.problems[:50],
+    )
 
 
 def _claim_unfinished(message_id: str) -> InboundMessage | None:

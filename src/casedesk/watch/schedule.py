@@ -29,23 +29,30 @@ class Planned:
     ladder: int  # position among the deadline's warnings and breach; -1 for a page
 
 
-def plan(case: Case, now: dt.datetime) -> list[Planned]:
-    """Every alert this case can still need, ladder in order, before any is sent."""
+def plan(
+    case: Case, now: dt.datetime, severity_changes: list[dt.datetime] | None = None
+) -> list[Planned]:
+    """Every alert this case can still need, ladder in order, before any is sent.
+
+    `severity_changes`: when the case's severity changed, if the caller knows (else read).
+    """
     if not case.is_open or case.first_response_at is not None:
         return []
     terms = case.terms_version.terms
-    items = list(_ladder(case, terms))
+    items = list(_ladder(case, terms, severity_changes))
     page = _page(case, terms, now)
     return [page, *items] if page else items
 
 
-def _ladder(case: Case, terms: Terms) -> Iterable[Planned]:
+def _ladder(
+    case: Case, terms: Terms, severity_changes: list[dt.datetime] | None
+) -> Iterable[Planned]:
     deadline = case.response_deadline
     if deadline is None:  # reasonable efforts: never warned, never breached
         return
     alerts = terms.alerts
     rule = rule_for(terms, case.level, case.severity)
-    start = _clock_start(case, rule, deadline)
+    start = _clock_start(case, rule, deadline, severity_changes)
     instants = [(AlertKind.warning(f), _fraction(rule, start, deadline, f)) for f in alerts.warn_at]
     instants.append((AlertKind.BREACH, deadline))
     for n, (kind, at) in enumerate(instants):
@@ -54,12 +61,15 @@ def _ladder(case: Case, terms: Terms) -> Iterable[Planned]:
         yield Planned(kind, at, deadline, step, n)
 
 
-def _clock_start(case: Case, rule: Rule, deadline: dt.datetime) -> dt.datetime:
+def _clock_start(
+    case: Case, rule: Rule, deadline: dt.datetime, changes: list[dt.datetime] | None
+) -> dt.datetime:
     """When the current deadline's budget started: receipt, or the raise that set it."""
-    changes = sorted(
-        case.events.filter(kind=EventKind.SEVERITY_CHANGED).values_list("at", flat=True),
-        reverse=True,
-    )
+    if changes is None:
+        changes = list(
+            case.events.filter(kind=EventKind.SEVERITY_CHANGED).values_list("at", flat=True)
+        )
+    changes = sorted(changes, reverse=True)
     for at in changes:
         if rule.deadline(at) == deadline:
             return at
@@ -109,20 +119,27 @@ def recorded(case_id: int) -> set[tuple[str, dt.datetime]]:
     return set(SlaAlert.objects.filter(case_id=case_id).values_list("kind", "deadline"))
 
 
-def reschedule(case: Case, now: dt.datetime | None = None) -> CaseWatch:
-    """Store when the case next needs the sweep. Runs inside the caller's transaction."""
+def reschedule(case: Case, now: dt.datetime | None = None, *, new: bool = False) -> CaseWatch:
+    """Store when the case next needs the sweep. Runs inside the caller's transaction.
+
+    `new`: the case was opened in this transaction, so it has no severity change, no recorded
+    alert and no watch yet (nothing outside the transaction can see it): none is read.
+    """
     now = now or clock.now()
-    upcoming = pending(plan(case, now), recorded(case.pk))
+    if new:
+        upcoming = pending(plan(case, now, severity_changes=[]), set())
+    else:
+        upcoming = pending(plan(case, now), recorded(case.pk))
     first = min(upcoming, key=lambda p: p.at, default=None)
-    watch, _ = CaseWatch.objects.update_or_create(
-        case=case,
-        defaults={
-            "next_alert_at": first.at if first else None,
-            "next_alert_kind": first.kind if first else "",
-            "deadline": case.response_deadline,
-            "updated_at": now,
-        },
-    )
+    values = {
+        "next_alert_at": first.at if first else None,
+        "next_alert_kind": first.kind if first else "",
+        "deadline": case.response_deadline,
+        "updated_at": now,
+    }
+    if new:
+        return CaseWatch.objects.create(case=case, **values)
+    watch, _ = CaseWatch.objects.update_or_create(case=case, defaults=values)
     return watch
 
 

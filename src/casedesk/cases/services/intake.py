@@ -118,8 +118,9 @@ def open_case(
             requested_severity=requested_severity,
             follows=follows.tracking_number if follows else None,
         )
+        events = [event]
         if case.severity_request == SeverityRequest.PENDING:
-            record(
+            request = record(
                 case,
                 EventKind.SEVERITY_REQUESTED,
                 contact,
@@ -128,8 +129,9 @@ def open_case(
                 requested=requested_severity,
                 current=severity,
             )
+            events.append(request)
         files.store(case, event, attachments, received_at, public=True)
-        refresh_sla(case)
+        refresh_sla(case, new_case_events=events)
     return case
 
 

@@ -7,7 +7,7 @@ Every service that writes an event which can move the deadline calls `refresh_sl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from casedesk.cases.models import Case, CaseEvent, EventKind, Outcome
@@ -98,14 +98,20 @@ def _outcome(deadline: dt.datetime | None, first_response: dt.datetime | None) -
     return Outcome.MET if first_response <= deadline else Outcome.BREACHED
 
 
-def refresh_sla(case: Case) -> SlaFields:
-    fields = derive(case, case.events.all())
+def refresh_sla(case: Case, new_case_events: Sequence[CaseEvent] | None = None) -> SlaFields:
+    """Store the derived SLA fields and reschedule the watch.
+
+    `new_case_events`: the case was opened in this transaction and these are all its events,
+    so nothing needs reading back (same result, fewer queries on the intake path).
+    """
+    events = case.events.all() if new_case_events is None else new_case_events
+    fields = derive(case, events)
     for name in SlaFields.FIELDS:
         setattr(case, name, getattr(fields, name))
     case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
     from casedesk.watch.schedule import reschedule  # the SLA watch; inside to avoid an import cycle
 
-    reschedule(case)
+    reschedule(case, new=new_case_events is not None)
     return fields
 
 

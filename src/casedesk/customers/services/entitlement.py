@@ -34,13 +34,10 @@ def subscription_year(subscription: Subscription, on: dt.date) -> tuple[dt.date,
     return first, following - dt.timedelta(days=1)
 
 
-def _ordered_current(customer: Customer, on: dt.date) -> list[Subscription]:
+def _ordered_current(subs: list[Subscription], on: dt.date) -> list[Subscription]:
     # Most recent start first: a renewal or an upgrade signed later takes over.
-    return list(
-        customer.subscriptions.select_related("terms_version", "customer")
-        .filter(starts_on__lte=on, ends_on__gte=on)
-        .order_by("-starts_on", "-id")
-    )
+    current = [s for s in subs if s.starts_on <= on <= s.ends_on]
+    return sorted(current, key=lambda s: (s.starts_on, s.pk), reverse=True)
 
 
 def customer_subscription(customer: Customer, at: dt.datetime) -> Subscription:
@@ -56,7 +53,7 @@ def customer_subscription(customer: Customer, at: dt.datetime) -> Subscription:
             "cases can be opened."
         )
     on = subs[0].local_date(at)
-    current = _ordered_current(customer, on)
+    current = _ordered_current(subs, on)
     if not current:
         later = sorted((s for s in subs if s.starts_on > on), key=lambda s: s.starts_on)
         if later:
