@@ -102,6 +102,47 @@ def clean_text(value: object) -> str:
     return text.replace("\x00", "")
 
 
+class _ParsedOnce(EmailMessage):
+    """An EmailMessage that parses each header once.
+
+    Reading a message asks for some headers several times (Content-Type alone about eight times
+    a part, through the email package's own helpers), and each ask re-runs the header
+    registry's parser: about a fifth of the intake's CPU. The values are the same objects the
+    registry returns; a change to the headers (only the generator makes one, on an embedded
+    message) empties the cache.
+    """
+
+    def _header_cache(self) -> dict[tuple[str, bool], Any]:
+        key = (id(self._headers), len(self._headers))
+        if self.__dict__.get("_cache_key") != key:
+            self.__dict__["_cache_key"] = key
+            self.__dict__["_cache"] = {}
+        return self.__dict__["_cache"]  # type: ignore[no-any-return]
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        cache = self._header_cache()
+        key = (name.lower(), False)
+        if key not in cache:
+            cache[key] = super().get(name)  # raises as before: failures are not cached
+        value = cache[key]
+        return failobj if value is None else value
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        cache = self._header_cache()
+        key = (name.lower(), True)
+        if key not in cache:
+            cache[key] = super().get_all(name)
+        values = cache[key]
+        return failobj if values is None else list(values)
+
+    def replace_header(self, _name: str, _value: Any) -> None:
+        self.__dict__.pop("_cache_key", None)  # changes a header in place: same list, same length
+        super().replace_header(_name, _value)
+
+
+_POLICY = policy.default.clone(message_factory=_ParsedOnce)
+
+
 def parse_message(
     raw: bytes,
     *,
@@ -127,7 +168,7 @@ def parse_message(
 
 def _message_from_bytes(raw: bytes, problems: list[str]) -> Message:
     try:
-        return BytesParser(policy=policy.default).parsebytes(raw)
+        return BytesParser(policy=_POLICY).parsebytes(raw)
     except Exception as exc:  # the parser is lenient, but not provably so
         problems.append(f"unparseable message ({type(exc).__name__}); read as plain text")
         fallback = EmailMessage()
