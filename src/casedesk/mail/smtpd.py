@@ -225,7 +225,10 @@ def serve_processes(
     while not failures and not stop.wait(0.5):
         failures = sum(1 for c in children if not c.is_alive())
     _stop_children(children)
-    return failures + sum(1 for c in children if c.exitcode not in (0, None))
+    failed = [c for c in children if c.exitcode != 0]
+    for child in failed:
+        log.error("%s exited with code %s", child.name, child.exitcode)
+    return max(failures, len(failed))
 
 
 def _await_ready(children: list[Any], readers: list[Any]) -> int:

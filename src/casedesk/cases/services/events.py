@@ -35,8 +35,35 @@ def record(
     message_id: str = "",
     **data: Any,
 ) -> CaseEvent:
+    event = new_event(
+        case,
+        kind,
+        actor,
+        at,
+        body=body,
+        reason=reason,
+        public=public,
+        message_id=message_id,
+        **data,
+    )
+    return record_all([event])[0]
+
+
+def new_event(
+    case: Case,
+    kind: str,
+    actor: Actor,
+    at: dt.datetime,
+    *,
+    body: str = "",
+    reason: str = "",
+    public: bool = True,
+    message_id: str = "",
+    **data: Any,
+) -> CaseEvent:
+    """An event not yet stored (`record_all` stores it); its case may be unsaved until then."""
     user, label = actor_fields(actor)
-    event = CaseEvent.objects.create(
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=user,
@@ -48,7 +75,16 @@ def record(
         message_id=message_id[:300],
         data=data,
     )
+
+
+def record_all(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Store events in one INSERT, in order; each then goes to `on_event` as `record` does."""
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        CaseEvent.objects.bulk_create(events)  # sets the ids on both databases (RETURNING)
     from casedesk.mail.notify import on_event  # imported here: the mail app imports this one
 
-    on_event(event)  # public news for the customer goes out by mail after the commit
-    return event
+    for event in events:
+        on_event(event)  # public news for the customer goes out by mail after the commit
+    return events

@@ -15,10 +15,10 @@ from casedesk.lib import clock
 from . import attachments as files
 from .access import require_contact_of
 from .errors import CaseError, NotEntitled
-from .events import record
+from .events import new_event, record, record_all
 from .numbers import next_number, tracking_number
 from .retry import retry_on_lock
-from .sla_fields import refresh_sla
+from .sla_fields import refresh_sla, set_new_case_sla, watch_new_case
 
 
 def _channel_severity(terms: object, channel: str) -> int:
@@ -79,7 +79,7 @@ def open_case(
             customers.release_exclusion(release, received_at.date(), terms) if release else None
         )
         number = next_number()
-        case = Case.objects.create(
+        case = Case(
             number=number,
             tracking_number=tracking_number(terms.tracking_prefix, number),
             customer_id=contact.customer_id,
@@ -106,32 +106,38 @@ def open_case(
             updated_at=received_at,
             follows=follows,
         )
-        event = record(
-            case,
-            EventKind.RECEIVED,
-            contact,
-            received_at,
-            body=case.description,
-            message_id=message_id,
-            channel=channel,
-            severity=severity,
-            requested_severity=requested_severity,
-            follows=follows.tracking_number if follows else None,
-        )
-        events = [event]
-        if case.severity_request == SeverityRequest.PENDING:
-            request = record(
+        events = [
+            new_event(
                 case,
-                EventKind.SEVERITY_REQUESTED,
+                EventKind.RECEIVED,
                 contact,
                 received_at,
-                public=True,
-                requested=requested_severity,
-                current=severity,
+                body=case.description,
+                message_id=message_id,
+                channel=channel,
+                severity=severity,
+                requested_severity=requested_severity,
+                follows=follows.tracking_number if follows else None,
             )
-            events.append(request)
-        files.store(case, event, attachments, received_at, public=True)
-        refresh_sla(case, new_case_events=events)
+        ]
+        if case.severity_request == SeverityRequest.PENDING:
+            events.append(
+                new_event(
+                    case,
+                    EventKind.SEVERITY_REQUESTED,
+                    contact,
+                    received_at,
+                    public=True,
+                    requested=requested_severity,
+                    current=severity,
+                )
+            )
+        # The SLA fields go in with the case's INSERT; they are derived from the same events.
+        set_new_case_sla(case, events)
+        case.save(force_insert=True)
+        record_all(events)
+        files.store(case, events[0], attachments, received_at, public=True)
+        watch_new_case(case)
     return case
 
 

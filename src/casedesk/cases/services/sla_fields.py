@@ -98,21 +98,34 @@ def _outcome(deadline: dt.datetime | None, first_response: dt.datetime | None) -
     return Outcome.MET if first_response <= deadline else Outcome.BREACHED
 
 
-def refresh_sla(case: Case, new_case_events: Sequence[CaseEvent] | None = None) -> SlaFields:
-    """Store the derived SLA fields and reschedule the watch.
-
-    `new_case_events`: the case was opened in this transaction and these are all its events,
-    so nothing needs reading back (same result, fewer queries on the intake path).
-    """
-    events = case.events.all() if new_case_events is None else new_case_events
-    fields = derive(case, events)
-    for name in SlaFields.FIELDS:
-        setattr(case, name, getattr(fields, name))
+def refresh_sla(case: Case) -> SlaFields:
+    fields = derive(case, case.events.all())
+    _assign(case, fields)
     case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
     from casedesk.watch.schedule import reschedule  # the SLA watch; inside to avoid an import cycle
 
-    reschedule(case, new=new_case_events is not None)
+    reschedule(case)
     return fields
+
+
+def set_new_case_sla(case: Case, events: Sequence[CaseEvent]) -> SlaFields:
+    """The SLA fields of a case not yet inserted, from the events it opens with: the INSERT
+    stores them, so nothing is read back or updated. `watch_new_case` follows the INSERT."""
+    fields = derive(case, events)
+    _assign(case, fields)
+    return fields
+
+
+def watch_new_case(case: Case) -> None:
+    """`refresh_sla`'s watch step for a case inserted in this transaction."""
+    from casedesk.watch.schedule import reschedule
+
+    reschedule(case, new=True)
+
+
+def _assign(case: Case, fields: SlaFields) -> None:
+    for name in SlaFields.FIELDS:
+        setattr(case, name, getattr(fields, name))
 
 
 def drift(case: Case, events: Iterable[CaseEvent]) -> dict[str, tuple[object, object]]:
