@@ -209,7 +209,7 @@ def main() -> None:
         print(
             f"{r['vendor']:<10} {r['n']} messages, {args.clients} clients, {r['processes']} smtpd "
             f"processes x {r['workers']} workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
-            f"{r['queued_acks']} acknowledgements queued, failures: {r['bad'] or 'none'}"
+            f"{r['queued_acks']} tasks queued (warm-up included), failures: {r['bad'] or 'none'}"
         )
     if len(results) == 2:
         print(f"PostgreSQL / SQLite: {results[1]['rate'] / results[0]['rate']:.2f}")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from casedesk.cases import services as cs
@@ -138,3 +140,33 @@ def test_it_flags_release_candidates_and_unsupported_versions(world):
     assert on_ok.version_exclusion == ""
     # Flagged, not rejected: the cases are open.
     assert on_rc.status == on_eol.status == Status.NEW
+
+
+def test_version_support_is_judged_on_the_terms_calendar_day(world):
+    # Support ends on 20 Nov; 17:00 PST that day is already 21 Nov in UTC.
+    release = customers.add_release(
+        world.manager,
+        product="Marathon",
+        version="1.9.0",
+        ga_on=dt.date(2025, 1, 1),
+        end_of_support_on=dt.date(2026, 11, 20),
+    )
+    on_last_day = cs.open_case(
+        world.alice,
+        channel="web",
+        subject="late",
+        product="Marathon",
+        version="1.9.0",
+        received_at=pt(2026, 11, 20, 17, 0),
+    )
+    next_day = cs.open_case(
+        world.alice,
+        channel="web",
+        subject="later",
+        product="Marathon",
+        version="1.9.0",
+        received_at=pt(2026, 11, 21, 0, 30),
+    )
+    assert release.end_of_support_on == dt.date(2026, 11, 20)
+    assert on_last_day.version_exclusion == ""
+    assert next_day.version_exclusion == "d"

@@ -76,7 +76,9 @@ def open_case(
         severity = _channel_severity(terms, channel)
         release = _release(product, version)
         exclusion = (
-            customers.release_exclusion(release, received_at.date(), terms) if release else None
+            customers.release_exclusion(release, subscription.local_date(received_at), terms)
+            if release
+            else None
         )
         number = next_number()
         case = Case(
