@@ -94,6 +94,40 @@ def test_it_does_not_thread_into_another_customers_case(desk: Any) -> None:
     assert "names a case of another customer" in " ".join(InboundMessage.objects.last().problems)
 
 
+def _alice_also_at_globex(desk: Any) -> Any:
+    from casedesk.customers import services
+
+    return services.add_contact(
+        desk.manager, desk.globex, name="Alice (consulting)", email="alice@acme.example", at=NOW
+    )
+
+
+def test_it_threads_a_contact_of_two_customers_into_the_right_customers_case(desk: Any) -> None:
+    _alice_also_at_globex(desk)
+    theirs = case_of(accept(make_mail(sender="bob@globex.example", subject="bob's")))
+    raw = make_mail(subject=f"Re: [{theirs.tracking_number}] bob's", body="globex logs")
+    assert accept(raw) == f"250 OK: {theirs.tracking_number}"
+    reply = theirs.events.get(kind="customer_replied")
+    assert (reply.body, reply.actor_label) == (
+        "globex logs",
+        "Alice (consulting) <alice@acme.example>",
+    )
+
+
+def test_it_holds_new_mail_from_a_contact_of_two_customers(desk: Any) -> None:
+    from casedesk.cases.models import Case
+
+    _alice_also_at_globex(desk)
+    assert accept(make_mail(subject="which customer?")) == "250 OK: received, held for review"
+    assert Case.objects.count() == 0
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == InboundStatus.HELD_UNVERIFIED
+    assert inbound.error == (
+        "The sender is an active support contact of several customers (Acme, Globex) and the "
+        "message answers no case; attach it to the right customer's contact."
+    )
+
+
 def test_it_holds_unknown_senders_and_explains_once_a_day(desk: Any) -> None:
     from casedesk.cases.models import Case
 

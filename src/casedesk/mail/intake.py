@@ -49,6 +49,7 @@ class Desk(Protocol):
 
     def tracking_prefix(self) -> str | None: ...
     def contact_for(self, address: str) -> Any | None: ...
+    def contacts_for(self, address: str) -> list[Any]: ...
     def case_by_id(self, case_id: int) -> Any | None: ...
     def case_by_ref(self, ref: str) -> Any | None: ...
     def case_by_message_ids(self, ids: list[str]) -> Any | None: ...
@@ -99,6 +100,12 @@ class CaseServicesDesk:
         contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
         # The user too: the case events name the contact's login (one query, not two).
         return contacts.select_related("customer", "user").order_by("pk").first()
+
+    def contacts_for(self, address: str) -> list[Any]:
+        # One address may be an active contact of several customers (a consultant): the
+        # threaded case, or an engineer, decides which customer a message belongs to.
+        contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
+        return list(contacts.select_related("customer", "user").order_by("pk"))
 
     def case_by_id(self, case_id: int) -> Any | None:
         return self.case_model.objects.filter(pk=case_id).first()
@@ -363,10 +370,10 @@ def retry(inbound: InboundMessage, *, desk: Desk | None = None) -> str:
 
 def _process(ctx: _Context) -> str:
     parsed = ctx.parsed
-    contact = ctx.desk.contact_for(parsed.from_address) if parsed.from_address else None
-    if contact is None:
+    contacts = ctx.desk.contacts_for(parsed.from_address) if parsed.from_address else []
+    if not contacts:
         return _hold(ctx, "The sender is not an active support contact.", notify=True)
-    case = _thread(ctx, contact)
+    case, contact = _thread(ctx, contacts)
     if case is not None:
         landed = ctx.desk.customer_reply(contact, case, parsed, ctx.inbound.received_at)
         if landed.id != case.id:  # a follow-up case after the reopen window
@@ -376,13 +383,24 @@ def _process(ctx: _Context) -> str:
         return _done(ctx, landed)
     if parsed.auto_submitted:
         return _hold(ctx, "An automated message that answers no case.", notify=False)
-    case = ctx.desk.open_case(contact, parsed, ctx.inbound.received_at)
+    customers = {c.customer_id: c.customer.name for c in contacts}
+    if len(customers) > 1:
+        # Opening the case under a guessed customer would show it to that customer's contacts.
+        names = ", ".join(sorted(customers.values()))
+        return _hold(
+            ctx,
+            f"The sender is an active support contact of several customers ({names}) and the "
+            "message answers no case; attach it to the right customer's contact.",
+            notify=False,
+        )
+    case = ctx.desk.open_case(contacts[0], parsed, ctx.inbound.received_at)
     _acknowledge(ctx, case)
     return _done(ctx, case)
 
 
-def _thread(ctx: _Context, contact: Any) -> Any | None:
-    """The case a reply belongs to: signed reply address, then tracking number, then headers."""
+def _thread(ctx: _Context, contacts: list[Any]) -> tuple[Any | None, Any]:
+    """The case a reply belongs to (signed reply address, then tracking number, then headers)
+    and the sender's contact record at that case's customer; (None, None) when none."""
     parsed, desk = ctx.parsed, ctx.desk
     case_id = verify_token(parsed.plus_token) if parsed.plus_token else None
     lookups = [
@@ -397,10 +415,11 @@ def _thread(ctx: _Context, contact: Any) -> Any | None:
         case = lookup()
         if case is None:
             continue
-        if desk.may_reply(contact, case):
-            return case
+        for contact in contacts:
+            if desk.may_reply(contact, case):
+                return case, contact
         parsed.problems.append(f"the {key} names a case of another customer; not threaded")
-    return None
+    return None, None
 
 
 def _case_by_thread_ids(desk: Desk, ids: list[str]) -> Any | None:

@@ -52,6 +52,9 @@ class _ChosenContactDesk(intake.CaseServicesDesk):
     def contact_for(self, address: str) -> Any | None:
         return self.contact
 
+    def contacts_for(self, address: str) -> list[Any]:
+        return [self.contact]
+
 
 def attach(agent: Any, inbound: InboundMessage, contact: SupportContact) -> str:
     """Process the message as if `contact` had sent it; returns intake's answer."""
