@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -180,3 +182,21 @@ def test_the_case_list_shows_times_in_the_contacts_zone(alice_client, world):
     cs.open_case(world.alice, channel="web", subject="zoned", received_at=pt(2026, 11, 20, 16, 30))
     page = alice_client.get("/portal/").content.decode()
     assert "21 Nov 2026 01:30 CET" in page
+
+
+def test_the_reopen_form_shows_while_the_service_still_allows_reopening(alice_client, world):
+    closed_at = pt(2026, 11, 2, 10, 0)
+    case = cs.open_case(world.alice, channel="web", subject="done", received_at=closed_at)
+    cs.close(world.agent, case, at=closed_at)
+    window = case.terms_version.terms.cases.reopen_window_days
+    last_moment = closed_at + dt.timedelta(days=window)  # the service's window includes it
+    with clock.pinned(last_moment):
+        page = alice_client.get(f"/portal/cases/{case.tracking_number}/").content.decode()
+        assert 'id="reopen"' in page
+        response = alice_client.post(
+            f"/portal/cases/{case.tracking_number}/reopen/", {"reason": "still broken"}
+        )
+    assert response.status_code == 302
+    with clock.pinned(last_moment + dt.timedelta(seconds=1)):
+        page = alice_client.get(f"/portal/cases/{case.tracking_number}/").content.decode()
+    assert 'id="reopen"' not in page

@@ -118,9 +118,6 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     terms = case.terms_version.terms
     window = terms.cases.reopen_window_days
     now = clock.now()
-    can_reopen = (
-        not case.is_open and case.closed_at is not None and (now - case.closed_at).days < window
-    )
     return {
         "case": case,
         "tz": tz,
@@ -135,7 +132,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "severity_form": forms.get("severity_form") or SeverityRequestForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "patch_form": forms.get("patch_form") or PatchForm(),
-        "can_reopen": can_reopen,
+        "can_reopen": cs.can_reopen(case, now),
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
         "patches": case.patch_requests.order_by("requested_at"),

@@ -7,7 +7,7 @@ from .access import (
     find_case_by_ref,
 )
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
-from .intake import customer_reply, open_case, reopen
+from .intake import can_reopen, customer_reply, open_case, reopen
 from .patches import deliver_patch, request_patch
 from .responses import add_note, respond
 from .severity import (
@@ -28,6 +28,7 @@ __all__ = [
     "add_note",
     "agents",
     "assign",
+    "can_reopen",
     "cases_visible_to",
     "change_severity",
     "close",

@@ -186,6 +186,11 @@ def customer_reply(
     return case
 
 
+def can_reopen(case: Case, at: dt.datetime) -> bool:
+    """May the customer still reopen this finished case at `at`? (The terms' reopen window.)"""
+    return not case.is_open and _within_reopen_window(case, at)
+
+
 def _within_reopen_window(case: Case, at: dt.datetime) -> bool:
     days = case.terms_version.terms.cases.reopen_window_days
     return case.closed_at is not None and at <= case.closed_at + dt.timedelta(days=days)
