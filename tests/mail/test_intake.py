@@ -128,6 +128,20 @@ def test_it_holds_new_mail_from_a_contact_of_two_customers(desk: Any) -> None:
     )
 
 
+def test_an_e_mail_reply_after_the_reopen_window_opens_an_e_mail_case_at_severity_4(
+    desk: Any,
+) -> None:
+    from casedesk.cases import services as cs
+
+    old = cs.open_case(
+        desk.alice, channel="web", subject="web case", received_at=NOW - dt.timedelta(days=50)
+    )
+    cs.close(desk.agent, old, at=NOW - dt.timedelta(days=49))
+    new = case_of(accept(make_mail(subject=f"Re: [{old.tracking_number}] web case")))
+    assert new.follows == old
+    assert (new.channel, new.severity) == ("email", 4)
+
+
 def test_it_holds_unknown_senders_and_explains_once_a_day(desk: Any) -> None:
     from casedesk.cases.models import Case
 

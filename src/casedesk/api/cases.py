@@ -123,7 +123,7 @@ def reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Status[Any]:
     opens a follow-up case (201, with the new case)."""
     case = case_for(request, ref)
     contact = require_contact(request, "reply to cases (engineers: /responses)")
-    landed = cs.customer_reply(contact, case, body=payload.body)
+    landed = cs.customer_reply(contact, case, body=payload.body, channel=Channel.API)
     return _landed(request, case, landed)
 
 
@@ -216,5 +216,5 @@ def upload(
         act(who.user, case, body, attachments=[file])
         return Status(200, detail(request, case_for(request, ref)))
     contact = require_contact(request, "attach files")
-    landed = cs.customer_reply(contact, case, body=body, attachments=[file])
+    landed = cs.customer_reply(contact, case, body=body, attachments=[file], channel=Channel.API)
     return _landed(request, case, landed)

@@ -144,6 +144,7 @@ class CaseServicesDesk:
             received_at=received_at,
             message_id=parsed.message_id,
             attachments=[a.as_file() for a in parsed.attachments],
+            channel="email",
         )
 
 

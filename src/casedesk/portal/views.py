@@ -172,7 +172,7 @@ def _post_action(
 def reply(request: HttpRequest, ref: str) -> HttpResponse:
     def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
         landed = cs.customer_reply(
-            contact, case, body=data["body"], attachments=data["attachments"]
+            contact, case, body=data["body"], attachments=data["attachments"], channel=Channel.WEB
         )
         if landed.pk != case.pk:
             messages.info(

@@ -152,9 +152,11 @@ def customer_reply(
     received_at: dt.datetime | None = None,
     message_id: str = "",
     attachments: Sequence[files.FileSpec] = (),
+    channel: str = "",
 ) -> Case:
     """A contact's reply. Reopens a finished case within the terms' window; after it, opens a
-    new case that follows the old one. Returns the case the reply landed on."""
+    new case that follows the old one, on the `channel` the reply came through (default: the
+    old case's), which sets its initial severity. Returns the case the reply landed on."""
     received_at = received_at or clock.now()
     require_contact_of(contact, case)
     if not body.strip() and not attachments:
@@ -166,7 +168,7 @@ def customer_reply(
             if not _within_reopen_window(case, received_at):
                 return open_case(
                     contact,
-                    channel=case.channel,
+                    channel=channel or case.channel,
                     subject=f"Follow-up to {case.tracking_number}: {case.subject}"[:300],
                     description=body,
                     received_at=received_at,
