@@ -342,6 +342,21 @@ def test_releases_are_checked_in_the_admin(manager_client, world):
     assert escape("DC/OS 1.10.0 reached the end of support on 2025-06-30") in listing
 
 
+def test_the_release_list_judges_support_on_the_terms_calendar_day(manager_client, world):
+    services.add_release(
+        world.manager,
+        product="DC/OS",
+        version="2.1.0",
+        ga_on=dt.date(2025, 3, 1),
+        end_of_support_on=dt.date(2026, 3, 2),
+    )
+    # 02:00 UTC on 3 March is still 2 March in the terms' zone (Pacific): supported, as a case
+    # opened now is judged.
+    with clock.pinned(dt.datetime(2026, 3, 3, 2, 0, tzinfo=dt.UTC)):
+        listing = manager_client.get(reverse("admin:customers_release_changelist"))
+    assert "DC/OS 2.1.0 is supported until 2026-03-02." in listing.content.decode()
+
+
 def test_the_ledger_is_read_only(manager_client, world):
     entry = services.charge_incident(world.agent, world.globex_sub, case_ref="CASE-1", at=AT)
     assert manager_client.get(reverse("admin:customers_quotaentry_add")).status_code == 403

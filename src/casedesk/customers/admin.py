@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -686,7 +687,9 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description="support today")
     def today(self, obj: Release) -> str:
         terms = services.current_terms_version().terms
-        return services.release_support_note(obj, clock.now().date(), terms)
+        # The terms' calendar day, as open_case judges a case's version (not the UTC date).
+        today = clock.now().astimezone(ZoneInfo(terms.calendar.timezone)).date()
+        return services.release_support_note(obj, today, terms)
 
     def save_model(self, request: HttpRequest, obj: Release, form: Any, change: bool) -> None:
         data = form.cleaned_data
