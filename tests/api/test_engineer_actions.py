@@ -91,9 +91,8 @@ def test_past_the_quota_a_raise_needs_an_override(agent, world):
     response = agent.post(_url(case, "/severity"), {"severity": 1, "reason": "Outage."})
     assert response.status_code == 400
     assert response.json()["field"] == "severity"
-    assert response.json()["detail"].endswith(
-        "Severity 1 is refused; an engineer can override with a reason."
-    )
+    assert response.json()["detail"].startswith("Severity 1 is refused. Globex's Standard")
+    assert response.json()["detail"].endswith("a support engineer can override with a reason.")
     assert "10 of 10" in response.json()["detail"]
     response = agent.post(
         _url(case, "/severity"),

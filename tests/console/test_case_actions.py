@@ -125,9 +125,9 @@ def test_it_shows_the_quota_and_its_refusal_inline(agent_client, world, globex_q
         url(case, "severity"), {"severity": "2", "reason": "Half the nodes are down."}
     )
     assert field_errors(response, "severity", "severity") == [
-        "Globex's Standard subscription has used its Severity 1/2 incidents: 10 of 10 used "
-        "until 2027-01-01; a support engineer can override with a reason. Severity 2 is "
-        "refused; an engineer can override with a reason."
+        "Severity 2 is refused. Globex's Standard subscription has used its Severity 1/2 "
+        "incidents: 10 of 10 used until 2027-01-01; a support engineer can override with a "
+        "reason."
     ]
     assert typed(response, "severity-reason") == "Half the nodes are down."
     assert selected(response, "severity-severity") == "2"

@@ -41,7 +41,7 @@ def _charge_quota(
         )
     except customers.QuotaExceeded as exc:
         raise CaseError(
-            f"{exc.message} Severity {new} is refused; an engineer can override with a reason.",
+            f"Severity {new} is refused. {exc.message}",
             field="severity",
         ) from None
     if entry is not None:
