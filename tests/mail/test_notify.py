@@ -160,3 +160,24 @@ def test_the_default_backend_queues_the_task_in_the_database(opened: Any, settin
     [queued] = DBTaskResult.objects.all()
     assert queued.task_path == "casedesk.mail.tasks.notify_event_task"
     assert len(sink.messages) == 1  # sent later, by the worker
+
+
+def test_the_database_backend_queues_the_mail_with_the_change(opened: Any, settings: Any) -> None:
+    """Record first, then act: the task row commits with the reply or not at all."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world, case, sink = opened
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        cs.respond(world.agent, case, "rolled back")
+        assert DBTaskResult.objects.count() == 1  # queued inside the transaction, not after it
+        raise Abort
+    assert DBTaskResult.objects.count() == 0
+    assert not case.events.filter(body="rolled back").exists()
+    cs.respond(world.agent, case, "kept")
+    assert DBTaskResult.objects.count() == 1

@@ -7,8 +7,8 @@ colleagues the reporter did not choose to tell.
 Flow: `events.record()` calls `on_event()` for every event. Only public news warrants a mail (an
 engineer's reply, a severity change or a declined request, resolved/closed, closed as out of
 scope, a delivered patch); customers' own messages and internal notes never do. The task is
-enqueued on commit, so neither a web request nor SMTP intake waits on outbound SMTP, and a
-rolled-back change mails nothing. The task records the OutboundMessage under a unique key
+queued with the change (see `_schedule`), so neither a web request nor SMTP intake waits on
+outbound SMTP, a rolled-back change mails nothing, and a crash after the commit loses nothing. The task records the OutboundMessage under a unique key
 ("event:<id>", "ack:<case id>"), so a retried task never mails twice.
 """
 
@@ -51,10 +51,9 @@ def warrants_mail(event: CaseEvent) -> bool:
 
 
 def on_event(event: CaseEvent) -> None:
-    """Called by `events.record()` inside the service's transaction; costs no query."""
+    """Called by `events.record()` inside the service's transaction."""
     if warrants_mail(event):
-        event_id = event.pk
-        transaction.on_commit(lambda: _enqueue("notify_event_task", event_id))
+        _schedule("notify_event_task", event.pk)
 
 
 def schedule_acknowledgement(
@@ -62,19 +61,41 @@ def schedule_acknowledgement(
 ) -> None:
     """Mail intake's acknowledgement, after the commit (the SMTP reply never waits on it)."""
     args = (case_id, in_reply_to, list(references), [list(r) for r in refused])
-    transaction.on_commit(lambda: _enqueue("acknowledge_task", *args))
+    _schedule("acknowledge_task", *args)
 
 
 def schedule_notice(**spec: Any) -> None:
     """A one-off notice (unverified sender, refusal, refused attachments), after the commit."""
-    transaction.on_commit(lambda: _enqueue("send_notice_task", spec))
+    _schedule("send_notice_task", spec)
 
 
-def _enqueue(name: str, *args: Any) -> None:
+def _schedule(name: str, *args: Any) -> None:
+    """Queue a mail task so that it is neither lost nor sent for a change that rolled back.
+
+    The database task backend writes its row in the caller's transaction, so the task commits
+    with the change or not at all (record first, then act). Other backends (Redis, immediate)
+    live outside the database: those are given the task after the commit.
+    """
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if transaction.get_connection().in_atomic_block and isinstance(
+        task_backends["default"], DatabaseBackend
+    ):
+        _enqueue(name, *args, savepoint=True)
+    else:
+        transaction.on_commit(lambda: _enqueue(name, *args))
+
+
+def _enqueue(name: str, *args: Any, savepoint: bool = False) -> None:
     from casedesk.mail import tasks
 
     try:
-        getattr(tasks, name).enqueue(*args)
+        if savepoint:  # a failed INSERT must not abort the caller's transaction
+            with transaction.atomic():
+                getattr(tasks, name).enqueue(*args)
+        else:
+            getattr(tasks, name).enqueue(*args)
     except Exception:
         # The change is committed; a lost notification must not turn it into an error page.
         log.exception("could not enqueue %s%r", name, args)
