@@ -82,20 +82,21 @@ def _schedule(name: str, *args: Any) -> None:
     if transaction.get_connection().in_atomic_block and isinstance(
         task_backends["default"], DatabaseBackend
     ):
-        _enqueue(name, *args, savepoint=True)
+        # A failure here fails the change too: nothing is committed that was not announced.
+        _enqueue_now(name, *args)
     else:
         transaction.on_commit(lambda: _enqueue(name, *args))
 
 
-def _enqueue(name: str, *args: Any, savepoint: bool = False) -> None:
+def _enqueue_now(name: str, *args: Any) -> None:
     from casedesk.mail import tasks
 
+    getattr(tasks, name).enqueue(*args)
+
+
+def _enqueue(name: str, *args: Any) -> None:
     try:
-        if savepoint:  # a failed INSERT must not abort the caller's transaction
-            with transaction.atomic():
-                getattr(tasks, name).enqueue(*args)
-        else:
-            getattr(tasks, name).enqueue(*args)
+        _enqueue_now(name, *args)
     except Exception:
         # The change is committed; a lost notification must not turn it into an error page.
         log.exception("could not enqueue %s%r", name, args)

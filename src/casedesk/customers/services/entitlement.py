@@ -46,7 +46,12 @@ def customer_subscription(customer: Customer, at: dt.datetime) -> Subscription:
     Among several current subscriptions, the latest-starting one with a Project/Application
     description is chosen. The date is taken in the terms' calendar zone.
     """
-    subs = list(customer.subscriptions.select_related("terms_version", "customer"))
+    # The terms text is only read to parse a version the process has not seen: not per case.
+    subs = list(
+        customer.subscriptions.select_related("terms_version", "customer").defer(
+            "terms_version__text"
+        )
+    )
     if not subs:
         raise EntitlementError(
             f"{customer.name} has no subscription; a support manager must add one before "
