@@ -362,3 +362,25 @@ def test_the_ledger_is_read_only(manager_client, world):
     assert manager_client.get(reverse("admin:customers_quotaentry_add")).status_code == 403
     page = manager_client.get(reverse("admin:customers_quotaentry_change", args=[entry.pk]))
     assert page.status_code == 200 and b"CASE-1" in page.content
+
+
+def test_the_status_filter_judges_today_on_the_terms_calendar(client, world):
+    ending = services.create_customer(world.manager, name="Ending Co", slug="ending", at=AT)
+    services.create_subscription(
+        world.manager,
+        ending,
+        level="standard",
+        nodes=5,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        project_description="Billing",
+        at=AT,
+    )
+    assert client.login(username="manager", password="pw")
+    url = reverse("admin:customers_subscription_changelist")
+    # 20:00 PST on 31 Dec is already 1 Jan in UTC: the subscription is still current.
+    with clock.pinned(dt.datetime(2027, 1, 1, 4, 0, tzinfo=dt.UTC)):
+        current = client.get(url, {"status": "current"}).content.decode()
+        expired = client.get(url, {"status": "expired"}).content.decode()
+    assert "Ending Co" in current
+    assert "Ending Co" not in expired

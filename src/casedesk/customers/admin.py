@@ -360,7 +360,9 @@ class StatusFilter(admin.SimpleListFilter):
         return [("current", "current"), ("expired", "expired"), ("not started", "not started")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        today = clock.now().date()
+        # "Today" on the terms' calendar, as the status column and open_case judge it.
+        zone = services.current_terms_version().terms.calendar.timezone
+        today = clock.now().astimezone(ZoneInfo(zone)).date()
         return {
             "current": queryset.filter(starts_on__lte=today, ends_on__gte=today),
             "expired": queryset.filter(ends_on__lt=today),

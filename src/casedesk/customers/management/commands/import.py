@@ -255,7 +255,9 @@ class Command(BaseCommand):
     help = "Load customers (with subscriptions), contacts and releases from CSV, JSON or YAML."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="a .csv, .json or .yaml file (see `casedesk import --help`)")
+        parser.add_argument(
+            "file", help="a .csv, .json or .yaml file (see `casedesk import --help`)"
+        )
         parser.add_argument(
             "--actor",
             default="",
