@@ -81,6 +81,11 @@ def test_deadline_names_what_is_wrong():
     )
     with pytest.raises(TermsError, match="5 is not a severity"):
         deadline(TERMS, "premium", 5, la(2026, 12, 1, 10))
+    # True and 1.0 equal 1 as dict keys; the fast path must not take them for Severity 1.
+    with pytest.raises(TermsError, match="True is not a severity"):
+        deadline(TERMS, "premium", True, la(2026, 12, 1, 10))
+    with pytest.raises(TermsError, match="1.0 is not a severity"):
+        deadline(TERMS, "premium", 1.0, la(2026, 12, 1, 10))
     with pytest.raises(NaiveDatetimeError, match="has no time zone"):
         deadline(TERMS, "signature", 1, dt.datetime(2026, 12, 1, 10))  # noqa: DTZ001
     with pytest.raises(NaiveDatetimeError, match="has no time zone"):

@@ -90,6 +90,8 @@ _RULES: dict[tuple[int, str, int], Rule] = {}
 
 def rule_for(terms: Terms, level_key: str, severity: int) -> Rule:
     """The cached Rule for a level and severity of these terms; TermsError if either is unknown."""
+    if severity.__class__ is not int:  # True and 1.0 would hit Severity 1's cache entry
+        raise TermsError(f"{severity!r} is not a severity (use 1 to 4)")
     rule = _RULES.get((id(terms), level_key, severity))
     # Each Rule holds its terms, so the id in the key cannot be reused while the entry exists.
     if rule is not None and rule.terms is terms:

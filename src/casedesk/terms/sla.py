@@ -42,6 +42,8 @@ def deadline(
         rule = table[level_key][severity]
     except (KeyError, TypeError):
         rule = rule_for(terms, level_key, severity)  # raises, naming the bad level or severity
+    if severity.__class__ is not int:  # True == 1 and 1.0 == 1 as dict keys; neither is a severity
+        rule = rule_for(terms, level_key, severity)
     return rule.compute(received)
 
 
