@@ -106,7 +106,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
             "allowed": allowed,
             "why": why,
             "severities": [terms.severity(n) for n in (1, 2, 3, 4)] if terms else [],
-            "web_severity": terms.channels.web.initial_severity if terms else 3,
+            "web_severity": cs.channel_severity(terms, Channel.WEB) if terms else None,
         },
         status=200 if allowed else 403,
     )
@@ -124,9 +124,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "entries": presenters.timeline(case, tz, internal=False),
         "sla": presenters.sla_panel(case, tz, now),
         "is_new": request.GET.get("new") == "1",
-        "initial_severity": terms.channels.web.initial_severity
-        if case.channel != Channel.EMAIL
-        else terms.channels.email.initial_severity,
+        "initial_severity": cs.channel_severity(terms, case.channel),
         "exclusion_text": terms.exclusions.get(case.exclusion_code, ""),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "severity_form": forms.get("severity_form") or SeverityRequestForm(),

@@ -7,7 +7,7 @@ from .access import (
     find_case_by_ref,
 )
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
-from .intake import can_reopen, customer_reply, open_case, reopen
+from .intake import can_reopen, channel_severity, customer_reply, open_case, reopen
 from .patches import deliver_patch, request_patch
 from .responses import add_note, respond
 from .severity import (
@@ -31,6 +31,7 @@ __all__ = [
     "can_reopen",
     "cases_visible_to",
     "change_severity",
+    "channel_severity",
     "close",
     "close_excluded",
     "confirm_severity_request",

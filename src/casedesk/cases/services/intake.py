@@ -11,6 +11,7 @@ from casedesk.cases.models import Case, Channel, EventKind, SeverityRequest, Sta
 from casedesk.customers import services as customers
 from casedesk.customers.models import Release, SupportContact
 from casedesk.lib import clock
+from casedesk.terms import Terms
 
 from . import attachments as files
 from .access import require_contact_of
@@ -21,9 +22,12 @@ from .retry import retry_on_lock
 from .sla_fields import refresh_sla, set_new_case_sla, watch_new_case
 
 
-def _channel_severity(terms: object, channel: str) -> int:
-    # Terms: web form cases start at Severity 3, e-mail at 4. The API is a programmatic web form.
-    channels = terms.channels  # type: ignore[attr-defined]
+def channel_severity(terms: Terms, channel: str) -> int:
+    """The severity a case starts at on `channel`.
+
+    Terms: web form cases start at Severity 3, e-mail at 4. The API is a programmatic web form.
+    """
+    channels = terms.channels
     return int((channels.email if channel == Channel.EMAIL else channels.web).initial_severity)
 
 
@@ -73,7 +77,7 @@ def open_case(
         except customers.EntitlementError as exc:
             raise NotEntitled(exc.message) from exc
         terms = subscription.terms
-        severity = _channel_severity(terms, channel)
+        severity = channel_severity(terms, channel)
         release = _release(product, version)
         exclusion = (
             customers.release_exclusion(release, subscription.local_date(received_at), terms)

@@ -32,8 +32,7 @@ def _charge_quota(
     agent: AbstractBaseUser, case: Case, new: int, at: dt.datetime, override: str
 ) -> None:
     """Terms: an incident is charged when it first holds a quota severity (Standard: 1 or 2)."""
-    quota = case.subscription.level_terms.quota
-    if quota is None or new not in quota.severities:
+    if not customers.quota_applies(case.subscription, new):
         return
     try:
         entry = customers.charge_incident(
