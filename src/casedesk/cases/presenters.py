@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.services.sla_fields import counts_as_response
 from casedesk.cases.sla_cli import explain_lines
 from casedesk.terms import sla
 from casedesk.terms.calendar import BusinessCalendar
@@ -118,6 +117,3 @@ def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
         opens_at=opens,
     )
 
-
-def has_public_response(case: Case) -> bool:
-    return any(counts_as_response(e) for e in case.events.all())

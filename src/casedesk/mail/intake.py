@@ -48,7 +48,6 @@ class Desk(Protocol):
     permanent_errors: tuple[type[Exception], ...]
 
     def tracking_prefix(self) -> str | None: ...
-    def contact_for(self, address: str) -> Any | None: ...
     def contacts_for(self, address: str) -> list[Any]: ...
     def case_by_id(self, case_id: int) -> Any | None: ...
     def case_by_ref(self, ref: str) -> Any | None: ...
@@ -95,11 +94,6 @@ class CaseServicesDesk:
     def tracking_prefix(self) -> str | None:
         # Subjects carry the prefix of the terms a case was opened under; any prefix matches.
         return None
-
-    def contact_for(self, address: str) -> Any | None:
-        contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
-        # The user too: the case events name the contact's login (one query, not two).
-        return contacts.select_related("customer", "user").order_by("pk").first()
 
     def contacts_for(self, address: str) -> list[Any]:
         # One address may be an active contact of several customers (a consultant): the

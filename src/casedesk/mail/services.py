@@ -49,9 +49,6 @@ class _ChosenContactDesk(intake.CaseServicesDesk):
     def __init__(self, contact: SupportContact) -> None:
         self.contact = contact
 
-    def contact_for(self, address: str) -> Any | None:
-        return self.contact
-
     def contacts_for(self, address: str) -> list[Any]:
         return [self.contact]
 
