@@ -89,6 +89,42 @@ def start_server(port: int, processes: int, workers: int) -> subprocess.Popen[st
     return server
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes and their threads so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the smtpd processes)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def database_pids(connection: object) -> list[int]:
+    """The PostgreSQL backends serving this database (the server's connections)."""
+    if getattr(connection, "vendor", "") != "postgresql":
+        return []
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def stop_server(server: subprocess.Popen[str]) -> None:
     server.send_signal(signal.SIGTERM)
     try:
@@ -126,7 +162,11 @@ def child(n: int, clients: int, processes: int, workers: int) -> None:
     try:
         send_all(port, min(50 * processes, n), clients)  # warm-up: connections, caches
         warm_cases = Case.objects.count()
+        servers, backends = process_tree(server.pid), database_pids(connection)
+        connection.close()
+        cpu_before = cpu_seconds(servers), cpu_seconds(backends)
         elapsed, replies = send_all(port, n, clients)
+        cpu_after = cpu_seconds(servers), cpu_seconds(backends)
     finally:
         stop_server(server)
     bad = [r for r in replies if not r.startswith("250 OK: ")]
@@ -145,6 +185,10 @@ def child(n: int, clients: int, processes: int, workers: int) -> None:
         "workers": workers,
         "processes": processes,
         "queued_acks": DBTaskResult.objects.count(),
+        # CPU per message is steadier than the wall clock on a shared machine: use it to
+        # compare two versions of the server.
+        "smtpd_cpu_ms": 1000 * (cpu_after[0] - cpu_before[0]) / n,
+        "database_cpu_ms": 1000 * (cpu_after[1] - cpu_before[1]) / n,
     }
     print(json.dumps(out))
 
@@ -211,6 +255,8 @@ def main() -> None:
             f"processes x {r['workers']} workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
             f"{r['queued_acks']} tasks queued (warm-up included), failures: {r['bad'] or 'none'}"
         )
+        database_cpu = f", database {r['database_cpu_ms']:.2f} ms" if r["vendor"] != "sqlite" else ""
+        print(f"{'':<10} CPU per message: smtpd {r['smtpd_cpu_ms']:.2f} ms{database_cpu}")
     if len(results) == 2:
         print(f"PostgreSQL / SQLite: {results[1]['rate'] / results[0]['rate']:.2f}")
 
