@@ -77,12 +77,6 @@ class CaseServicesDesk:
 
         return Case
 
-    @cached_property
-    def contact_model(self) -> Any:
-        from casedesk.customers.models import SupportContact
-
-        return SupportContact
-
     @property
     def permanent_errors(self) -> tuple[type[Exception], ...]:
         # A CaseError says what is wrong with the request (not entitled, no project
@@ -98,8 +92,9 @@ class CaseServicesDesk:
     def contacts_for(self, address: str) -> list[Any]:
         # One address may be an active contact of several customers (a consultant): the
         # threaded case, or an engineer, decides which customer a message belongs to.
-        contacts = self.contact_model.objects.filter(email__iexact=address, is_active=True)
-        return list(contacts.select_related("customer", "user").order_by("pk"))
+        from casedesk.customers.services.lookups import active_contacts_by_email
+
+        return active_contacts_by_email(address)
 
     def case_by_id(self, case_id: int) -> Any | None:
         return self.case_model.objects.filter(pk=case_id).first()

@@ -13,14 +13,15 @@ from casedesk.customers.models import SupportContact
 Actor = AbstractBaseUser | SupportContact | None
 
 
-def actor_fields(actor: Actor) -> tuple[Any, str]:
-    """(user or None, label shown to people) for whoever acted."""
+def actor_fields(actor: Actor) -> tuple[int | None, str]:
+    """(user id or None, label shown to people) for whoever acted."""
     if actor is None:
         return None, "casedesk"
     if isinstance(actor, SupportContact):
-        return actor.user, f"{actor.name} <{actor.email}>"
+        # The id, not `actor.user`: that would load the login just to store its key.
+        return actor.user_id, f"{actor.name} <{actor.email}>"
     label = actor.get_full_name() if hasattr(actor, "get_full_name") else ""  # type: ignore[union-attr]
-    return actor, label or actor.get_username()
+    return actor.pk, label or actor.get_username()
 
 
 def record(
@@ -62,11 +63,11 @@ def new_event(
     **data: Any,
 ) -> CaseEvent:
     """An event not yet stored (`record_all` stores it); its case may be unsaved until then."""
-    user, label = actor_fields(actor)
+    user_id, label = actor_fields(actor)
     return CaseEvent(
         case=case,
         kind=kind,
-        actor=user,
+        actor_id=user_id,
         actor_label=label,
         at=at,
         body=body,

@@ -8,6 +8,7 @@ from typing import Any
 from ..models import Customer, Subscription, SupportContact
 from ..roles import contact_of, is_agent
 from .errors import EntitlementError
+from .lookups import subscriptions_of
 
 
 def _anniversary(start: dt.date, year: int) -> dt.date:
@@ -46,12 +47,7 @@ def customer_subscription(customer: Customer, at: dt.datetime) -> Subscription:
     Among several current subscriptions, the latest-starting one with a Project/Application
     description is chosen. The date is taken in the terms' calendar zone.
     """
-    # The terms text is only read to parse a version the process has not seen: not per case.
-    subs = list(
-        customer.subscriptions.select_related("terms_version", "customer").defer(
-            "terms_version__text"
-        )
-    )
+    subs = subscriptions_of(customer)
     if not subs:
         raise EntitlementError(
             f"{customer.name} has no subscription; a support manager must add one before "
