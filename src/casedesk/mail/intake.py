@@ -1,8 +1,9 @@
-"""Inbound mail into cases: record first, then act, answer only after the commit.
+"""Inbound mail into cases: nothing acted on goes unrecorded, answer only after the commit.
 
-`accept()` is the one entry point for every intake (SMTP, IMAP, tests). It stores the raw
-message, then processes it in the same transaction; the SMTP reply it returns is what the
-sender's server sees, so "250" is only ever said about committed work.
+`accept()` is the one entry point for every intake (SMTP, IMAP, tests). The raw message and
+what it made (case, reply, hold) commit in one transaction; a message whose processing fails
+is still stored, marked failed with the error. The SMTP reply it returns is what the sender's
+server sees, so "250" is only ever said about committed work.
 
 The case and customer apps are reached through `Desk`, a thin seam over
 `casedesk.cases.services` and `SupportContact`, so intake can be exercised on its own.
@@ -191,13 +192,13 @@ def accept(
     # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
     envelope = envelope_from if source == "smtp" else None
     try:
-        with transaction.atomic():
-            # A new Message-ID, the usual case: the insert is the transaction's first statement,
-            # so a duplicate key rolls back nothing else and needs no savepoint of its own.
-            inbound = _insert_new(raw, parsed, envelope_from, recipients, source)
-            return _process_guarded(_Context(inbound, parsed, desk, envelope))
-    except _AlreadyStored:
-        pass
+        return _accept_new(raw, parsed, envelope_from, recipients, source, desk, envelope)
+    except (OperationalError, InterfaceError):
+        raise  # database trouble: nothing is committed, the sender retries
+    except Exception:
+        # Rolled back whole: a stored Message-ID, or processing failed. The careful path below
+        # stores the message first and records any failure beside it.
+        log.debug("message %s takes the careful path", parsed.message_id, exc_info=True)
     with transaction.atomic():
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:
@@ -205,18 +206,26 @@ def accept(
         return _process_guarded(_Context(inbound, parsed, desk, envelope))
 
 
-class _AlreadyStored(Exception):
-    """The Message-ID is stored already; `_record` decides what that means."""
-
-
-def _insert_new(
-    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
-) -> InboundMessage:
-    digest = content_digest(parsed)
-    try:
-        return _insert(raw, parsed, envelope_from, recipients, source, parsed.message_id, digest)
-    except IntegrityError as exc:
-        raise _AlreadyStored from exc
+def _accept_new(
+    raw: bytes,
+    parsed: ParsedMessage,
+    envelope_from: str,
+    recipients: list[str],
+    source: str,
+    desk: Desk,
+    envelope: str | None,
+) -> str:
+    """The usual case, a new Message-ID that processes cleanly, in one transaction: act, then
+    store the message with its outcome. The message and what it made commit together or not at
+    all. Anything else (the Message-ID is stored already, processing fails) rolls the whole
+    transaction back and raises; `accept` then takes the careful path, which stores the message
+    first and processes it in a savepoint, so a failure is recorded beside the message.
+    """
+    inbound = _new(raw, parsed, envelope_from, recipients, source)
+    with transaction.atomic():
+        reply = _process(_Context(inbound, parsed, desk, envelope))
+        inbound.save(force_insert=True)  # a stored Message-ID: IntegrityError, all rolled back
+        return reply
 
 
 def content_digest(parsed: ParsedMessage) -> str:
@@ -280,9 +289,19 @@ def _insert(
     message_id: str,
     digest: str,
 ) -> InboundMessage:
-    return InboundMessage.objects.create(
-        message_id=message_id,
-        digest=digest,
+    inbound = _new(raw, parsed, envelope_from, recipients, source)
+    inbound.message_id, inbound.digest = message_id, digest
+    inbound.save(force_insert=True)
+    return inbound
+
+
+def _new(
+    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
+) -> InboundMessage:
+    """The record of a message, not yet saved."""
+    return InboundMessage(
+        message_id=parsed.message_id,
+        digest=content_digest(parsed),
         raw=raw,
         received_at=clock.now(),  # receipt: our clock, never the Date header
         source=source,
@@ -433,8 +452,14 @@ def _done(ctx: _Context, case: Any) -> str:
     inbound.case_id = case.id
     inbound.processed_at = clock.now()
     inbound.problems = ctx.parsed.problems[:50]
-    inbound.save(update_fields=["status", "case_id", "processed_at", "problems"])
+    _save_outcome(inbound, ["status", "case_id", "processed_at", "problems"])
     return f"250 OK: {case.tracking_number}"
+
+
+def _save_outcome(inbound: InboundMessage, fields: list[str]) -> None:
+    # A record not stored yet (`_accept_new`) is inserted with its outcome after processing.
+    if inbound.pk is not None:
+        inbound.save(update_fields=fields)
 
 
 def _hold(ctx: _Context, reason: str, *, notify: bool) -> str:
@@ -442,7 +467,7 @@ def _hold(ctx: _Context, reason: str, *, notify: bool) -> str:
     inbound.status = InboundStatus.HELD_UNVERIFIED
     inbound.error = reason
     inbound.processed_at = clock.now()
-    inbound.save(update_fields=["status", "error", "processed_at"])
+    _save_outcome(inbound, ["status", "error", "processed_at"])
     if notify and _may_answer(ctx) and _claim_daily_notice(ctx.parsed.from_address):
         _notice(ctx, None, _re(ctx.parsed), unverified_body(ctx.parsed.from_address), "unverified")
     return REPLY_HELD
