@@ -78,6 +78,8 @@ def _database() -> dict:
     if url:
         db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
         db.setdefault("OPTIONS", {})["application_name"] = "casedesk"
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            db["ENGINE"] = "casedesk.lib.postgresql"  # the stock backend, tuned: see there
         return db
     return {
         "ENGINE": "django.db.backends.sqlite3",

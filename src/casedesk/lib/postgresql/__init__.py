@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with one change, see `compiler`. ENGINE = "casedesk.lib.postgresql"."""
