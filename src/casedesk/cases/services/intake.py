@@ -71,19 +71,21 @@ def open_case(
     if channel not in Channel.values:
         raise CaseError(f"Unknown channel {channel!r}.")
     files.check_sizes(attachments)
-    with transaction.atomic():
-        try:
-            subscription = customers.entitled_subscription(contact, received_at)
-        except customers.EntitlementError as exc:
-            raise NotEntitled(exc.message) from exc
-        terms = subscription.terms
-        severity = channel_severity(terms, channel)
-        release = _release(product, version)
-        exclusion = (
-            customers.release_exclusion(release, subscription.local_date(received_at), terms)
-            if release
-            else None
-        )
+    try:
+        subscription = customers.entitled_subscription(contact, received_at)
+    except customers.EntitlementError as exc:
+        raise NotEntitled(exc.message) from exc
+    terms = subscription.terms
+    severity = channel_severity(terms, channel)
+    release = _release(product, version)
+    exclusion = (
+        customers.release_exclusion(release, subscription.local_date(received_at), terms)
+        if release
+        else None
+    )
+    # Writes only from here: inside a caller's transaction (mail intake, a reply that opens a
+    # follow-up) no savepoint is taken, as a failure here fails the caller's unit of work.
+    with transaction.atomic(savepoint=False):
         number = next_number()
         case = Case(
             number=number,
