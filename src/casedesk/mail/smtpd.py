@@ -16,6 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import socket
 import sys
@@ -122,8 +123,29 @@ class _Controller(Controller):
         # with its default. The limit sizes the StreamReader, made in SMTP.__init__: hence
         # a subclass, not an attribute set afterwards.
         limit = 2 * int(self.SMTP_kwargs.get("data_size_limit") or 0) + 1001
-        smtp_class = type("CasedeskSMTP", (SMTP,), {"line_length_limit": limit})
+        smtp_class = type("CasedeskSMTP", (CasedeskSMTP,), {"line_length_limit": limit})
         return smtp_class(self.handler, **self.SMTP_kwargs)
+
+
+# <local@domain> as nearly every server writes it: a dot-atom local part, a host name.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_PATH = re.compile(
+    rf"[ \t]*<({_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>[ \t]*"
+)
+
+
+class CasedeskSMTP(SMTP):
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """MAIL FROM / RCPT TO's path. aiosmtpd runs the e-mail package's full RFC 5322 parser
+        on every command (a twentieth of the server's CPU); a plain <local@domain> gives the
+        same answer by a regular expression, anything else still goes to that parser."""
+        plain = _PLAIN_PATH.match(arg)
+        if plain is None or arg.startswith("(", plain.end()):  # a comment: the parser's job
+            return super()._getaddr(arg)
+        address = plain.group(1)
+        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return address, arg[plain.end() :]
 
 
 def make_controller(
