@@ -194,3 +194,55 @@ def test_it_strips_nul_bytes_and_mends_8bit_headers() -> None:
 
 def test_html_to_text_keeps_lines_and_drops_scripts() -> None:
     assert html_to_text("<div>a&amp;b</div><script>x()</script><p>c<br>d</p>") == "a&b\n\nc\nd"
+
+
+HEADERS = [
+    ("Subject", "Sev 2: scheduler down"),
+    ("Subject", "A long subject folded\r\n over two lines\r\n\tand a tab"),
+    ("Subject", '  spaces   inside  and (parentheses) "quotes" <angles>'),
+    ("Subject", "=?utf-8?q?caf=C3=A9?= is an encoded word"),
+    ("Subject", "non-ASCII café"),
+    ("Message-ID", "<abc.123@mx.example>"),
+    ("Message-ID", "  <abc@mx.example> trailing"),
+    ("Message-ID", "no-angles@mx.example"),
+    ("In-Reply-To", "<a@x.example>\r\n <b@x.example>"),
+    ("Auto-Submitted", "auto-replied; owner-email=x@y.example"),
+    ("Precedence", "bulk"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), HEADERS)
+def test_a_plain_header_reads_as_the_email_packages_parser_reads_it(name: str, value: str) -> None:
+    from email.parser import BytesParser
+
+    from casedesk.mail.parse import _MSGID, _POLICY, _plain_header, clean_text
+
+    raw = f"From: a@b.example\r\n{name}: {value}\r\n\r\nbody\r\n".encode()
+    msg = BytesParser(policy=_POLICY).parsebytes(raw)
+    quick = _plain_header(msg, name)
+    if quick is not None:  # only plain ASCII without encoded words takes the quick way
+        assert value.isascii() and "=?" not in value
+        registry = clean_text(str(msg.get(name)))
+        if name == "Message-ID":  # the registry drops what follows the id; the id is the same
+            assert _MSGID.findall(quick)[:1] == _MSGID.findall(registry)[:1]
+        else:
+            assert quick == registry
+    else:
+        assert not value.isascii() or "=?" in value
+    assert _plain_header(msg, "X-Absent") == ""
+
+
+@pytest.mark.parametrize(
+    "value", ["Fri, 27 Nov 2026 23:35:19 +0000", "Fri,  27 Nov 2026 23:35:19 -0800 (PST)", "junk"]
+)
+def test_a_date_reads_as_the_email_packages_parser_reads_it(value: str) -> None:
+    from email.utils import parsedate_to_datetime
+
+    raw = f"From: a@b.example\r\nMessage-ID: <d@x>\r\nDate: {value}\r\n\r\nx\r\n".encode()
+    parsed = parse(raw)
+    try:
+        expected = parsedate_to_datetime(value)
+    except ValueError:
+        assert parsed.date_header is None and "Date header unreadable" in parsed.problems
+    else:
+        assert parsed.date_header == expected
