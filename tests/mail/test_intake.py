@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +61,24 @@ def test_it_does_nothing_twice_for_the_same_message_id(desk: Any) -> None:
     assert accept(raw) == "250 OK: already have it"
     assert first.startswith("250 OK: CASE-")
     assert (Case.objects.count(), InboundMessage.objects.count(), len(mail.outbox)) == (1, 1, 1)
+
+
+def test_a_redelivery_writes_no_second_copy_of_its_files(
+    desk: Any, settings: Any, tmp_path: Path
+) -> None:
+    from casedesk.cases.models import Attachment
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    raw = make_mail(
+        message_id="<files@mail.acme.example>",
+        attachments=[("trace.log", "text/plain", b"stack trace\n" * 100)],
+    )
+    assert accept(raw).startswith("250 OK: CASE-")
+    assert accept(raw) == "250 OK: already have it"
+    files = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    [attachment] = Attachment.objects.all()
+    assert [f.name for f in files] == [Path(attachment.file.name).name]
 
 
 def test_it_threads_a_reply_by_signed_reply_address(desk: Any) -> None:

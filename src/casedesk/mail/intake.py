@@ -192,6 +192,9 @@ def accept(
     # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
     envelope = envelope_from if source == "smtp" else None
     try:
+        if parsed.attachments and _stored(parsed.message_id):
+            # A redelivery: its files are not written to storage again just to be rolled back.
+            raise _Stored
         return _accept_new(raw, parsed, envelope_from, recipients, source, desk, envelope)
     except (OperationalError, InterfaceError):
         raise  # database trouble: nothing is committed, the sender retries
@@ -204,6 +207,14 @@ def accept(
         if inbound is None:
             return REPLY_DUPLICATE
         return _process_guarded(_Context(inbound, parsed, desk, envelope))
+
+
+class _Stored(Exception):
+    """The Message-ID is stored already."""
+
+
+def _stored(message_id: str) -> bool:
+    return InboundMessage.objects.filter(message_id=message_id).exists()
 
 
 def _accept_new(
