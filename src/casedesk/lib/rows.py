@@ -66,3 +66,40 @@ class Columns:
                 if converters:
                     found.append((i, col, converters))
         return found
+
+
+class Join:
+    """One SELECT of two models' columns, `first JOIN second ON ...`, read as pairs of instances.
+
+    `on`, `where` and `order` are SQL over the two aliases (plain lower-case column names need
+    no quoting on SQLite or PostgreSQL); values go in as bound parameters.
+    """
+
+    def __init__(self, first: Columns, second: Columns, *, on: str, where: str, order: str):
+        self.first, self.second = first, second
+        self.on, self.where, self.order = on, where, order
+        self._sql: dict[str, str] = {}
+
+    def sql(self, connection: BaseDatabaseWrapper) -> str:
+        found = self._sql.get(connection.vendor)
+        if found is None:
+            first, second = self.first, self.second
+            # Identifiers come from the models' metadata and this module's callers, never input.
+            found = self._sql[connection.vendor] = (
+                f"SELECT {first.sql(connection)}, {second.sql(connection)} "  # noqa: S608
+                f"FROM {first.table(connection)} JOIN {second.table(connection)} ON {self.on} "
+                f"WHERE {self.where} ORDER BY {self.order}"
+            )
+        return found
+
+    def pairs(
+        self, connection: BaseDatabaseWrapper, params: Sequence[Any]
+    ) -> list[tuple[models.Model, models.Model]]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection), params)
+            rows = cursor.fetchall()
+        split = len(self.first)
+        return [
+            (self.first.load(connection, row[:split]), self.second.load(connection, row[split:]))
+            for row in rows
+        ]
