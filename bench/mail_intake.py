@@ -255,7 +255,9 @@ def main() -> None:
             f"processes x {r['workers']} workers: {r['rate']:.0f} msg/s ({r['seconds']:.2f} s), {r['cases']} cases, "
             f"{r['queued_acks']} tasks queued (warm-up included), failures: {r['bad'] or 'none'}"
         )
-        database_cpu = f", database {r['database_cpu_ms']:.2f} ms" if r["vendor"] != "sqlite" else ""
+        database_cpu = (
+            f", database {r['database_cpu_ms']:.2f} ms" if r["vendor"] != "sqlite" else ""
+        )
         print(f"{'':<10} CPU per message: smtpd {r['smtpd_cpu_ms']:.2f} ms{database_cpu}")
     if len(results) == 2:
         print(f"PostgreSQL / SQLite: {results[1]['rate'] / results[0]['rate']:.2f}")

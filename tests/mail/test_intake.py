@@ -253,6 +253,41 @@ def test_it_keeps_a_message_when_processing_breaks_and_retries_on_redelivery(des
     assert accept(raw) == "250 OK: already have it"
 
 
+def test_a_redelivery_uses_up_no_tracking_number(desk: Any) -> None:
+    first = case_of(accept(make_mail(message_id="<n1@acme.example>")))
+    for _ in range(3):
+        assert accept(make_mail(message_id="<n1@acme.example>")) == "250 OK: already have it"
+    second = case_of(accept(make_mail(message_id="<n2@acme.example>")))
+    assert second.number == first.number + 1
+
+
+def test_a_message_that_fails_once_is_recorded_as_its_second_attempt_saw_it(desk: Any) -> None:
+    from casedesk.cases import services as cs
+
+    alices = case_of(accept(make_mail(message_id="<a1@acme.example>")))
+
+    class FlakyDesk(intake.CaseServicesDesk):
+        calls = 0
+
+        def open_case(self, *args: Any) -> Any:
+            FlakyDesk.calls += 1
+            if FlakyDesk.calls == 1:  # a lock timeout, say: the next attempt goes through
+                raise RuntimeError("transient")
+            return super().open_case(*args)
+
+    # Bob names Alice's case: not threaded (another customer's), a new case, one problem noted.
+    raw = make_mail(sender="bob@globex.example", subject=f"Re: [{alices.tracking_number}] hi")
+    reply = intake.accept(
+        raw, envelope_from="bob@globex.example", recipients=[SUPPORT], desk=FlakyDesk()
+    )
+    assert FlakyDesk.calls == 2 and reply.startswith("250 OK: CASE-")
+    inbound = InboundMessage.objects.get(from_address="bob@globex.example")
+    assert inbound.problems == [
+        "the tracking number names a case of another customer; not threaded"
+    ]
+    assert cs.find_case_by_ref(reply.removeprefix("250 OK: ")).customer == desk.globex
+
+
 def test_it_queues_the_acknowledgement_after_the_commit(desk: Any) -> None:
     from django.db import transaction
 

@@ -191,17 +191,21 @@ def accept(
     parsed = parse(raw, recipients, desk)
     # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
     envelope = envelope_from if source == "smtp" else None
+    problems = list(parsed.problems)
     try:
-        if parsed.attachments and _stored(parsed.message_id):
-            # A redelivery: its files are not written to storage again just to be rolled back.
+        if _stored(parsed.message_id):
+            # A redelivery is not processed again only to be rolled back: that would write its
+            # files again and, on PostgreSQL, use up a tracking number (sequences never roll back).
             raise _Stored
         return _accept_new(raw, parsed, envelope_from, recipients, source, desk, envelope)
     except (OperationalError, InterfaceError):
         raise  # database trouble: nothing is committed, the sender retries
-    except Exception:
+    except Exception as exc:
         # Rolled back whole: a stored Message-ID, or processing failed. The careful path below
         # stores the message first and records any failure beside it.
-        log.debug("message %s takes the careful path", parsed.message_id, exc_info=True)
+        parsed.problems[:] = problems  # what the rolled-back attempt noted is not the record's
+        if not isinstance(exc, (_Stored, IntegrityError, *_permanent_errors(desk))):
+            log.warning("message %s failed once; trying again", parsed.message_id, exc_info=True)
     with transaction.atomic():
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:

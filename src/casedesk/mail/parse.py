@@ -30,6 +30,9 @@ GENERATED_ID_DOMAIN = "generated.casedesk.invalid"
 _MSGID = re.compile(r"<([^<>\s]{1,998})>")
 _PLAIN_VALUE = re.compile(r"[\t\r\n\x20-\x7e]*\Z")
 _LINE_BREAK = re.compile(r"[\r\n]")  # unfolding, as the email policy does it
+# Read through the registry always: its parse of these is more than unfolding (a Message-ID's
+# parser takes the id out of "<id >", "<id" or "<id;junk>", and ids key deduplication).
+_STRUCTURED = frozenset({"message-id"})
 # Conservative on purpose: only "Sev N" / "Severity N" (S1, P1 and friends mean other things).
 _SEVERITY = re.compile(r"\bsev(?:erity)?[\s:#=-]{0,3}([1-4])\b", re.IGNORECASE)
 _ANY_REF = re.compile(r"\b([A-Z][A-Z0-9]{0,9})-(\d{1,12})\b")
@@ -205,6 +208,8 @@ def _plain_header(msg: Message, name: str) -> str | None:
     words, as most headers of most mail are: for such a value the registry's parse returns the
     value itself, unfolded, so it is skipped (it costs a tenth of intake's CPU). None: parse."""
     wanted = name.lower()
+    if wanted in _STRUCTURED:
+        return None
     for key, value in msg.raw_items():
         if key.lower() == wanted:
             if isinstance(value, str) and "=?" not in value and _PLAIN_VALUE.match(value):
