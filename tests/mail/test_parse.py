@@ -257,3 +257,47 @@ def test_a_sloppy_message_id_still_yields_its_id(header: str, message_id: str) -
     # The id keys deduplication: the same message through two hops must give the same id.
     raw = f"From: a@b.example\r\nMessage-ID: {header}\r\n\r\nx\r\n".encode()
     assert parse(raw).message_id == message_id
+
+
+def _mailboxes() -> list[str]:
+    import random
+
+    fixed = [
+        "Alice Adams <alice@acme.example>",
+        "alice@acme.example",
+        "  Alice   Adams  <alice@acme.example>  ",
+        "Alice<alice@acme.example>",
+        "O'Brien <ob@x.example>",
+        "J. Smith <j@x.example>",
+        '"Smith, J" <j@x.example>',
+        "a@b.example, c@d.example",
+        "<alice@acme.example>",
+        "Alice\t<a.b+c@x-y.example>",
+    ]
+    rng = random.Random(7)  # fixed: the same 500 generated mailboxes every run
+    atext = "abcXYZ019!#$%&'*+/=?^_`{|}~-. "
+    for _ in range(500):
+        name = "".join(rng.choice(atext) for _ in range(rng.randint(0, 8)))
+        local = "".join(rng.choice(atext[:-1]) for _ in range(rng.randint(1, 6)))
+        fixed.append(rng.choice([f"{name} <{local}@x.example>", f"{local}@x.example"]))
+    return fixed
+
+
+def test_a_plain_mailbox_reads_as_the_address_parser_reads_it() -> None:
+    from email.parser import BytesParser
+
+    from casedesk.mail.parse import _POLICY, _plain_mailbox, clean_text
+
+    quick_ones = 0
+    for mailbox in _mailboxes():
+        msg = BytesParser(policy=_POLICY).parsebytes(f"From: {mailbox}\r\n\r\nx\r\n".encode())
+        quick = _plain_mailbox(msg, "From")
+        if quick is None:
+            continue
+        quick_ones += 1
+        [address] = msg.get("From").addresses
+        assert (clean_text(quick[0]), quick[1]) == (
+            clean_text(address.display_name),
+            address.addr_spec,
+        ), mailbox
+    assert quick_ones > 250  # the common forms do take the quick way
