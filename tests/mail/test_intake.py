@@ -253,6 +253,19 @@ def test_it_keeps_a_message_when_processing_breaks_and_retries_on_redelivery(des
     assert accept(raw) == "250 OK: already have it"
 
 
+def test_a_reused_message_id_with_other_content_is_kept_as_its_own_message(desk: Any) -> None:
+    first = accept(make_mail(message_id="<reused@acme.example>", subject="Scheduler down"))
+    other = make_mail(message_id="<reused@acme.example>", subject="Disk full", body="Other text.")
+    second = accept(other)
+    assert first.startswith("250 OK: CASE-") and second.startswith("250 OK: CASE-")
+    assert first != second
+    stored = InboundMessage.objects.exclude(message_id="reused@acme.example").get()
+    assert stored.message_id.startswith("reused@acme.example/")
+    assert stored.problems == ["the Message-ID was used before for different content"]
+    assert accept(other) == "250 OK: already have it"
+    assert InboundMessage.objects.count() == 2
+
+
 def test_a_redelivery_uses_up_no_tracking_number(desk: Any) -> None:
     first = case_of(accept(make_mail(message_id="<n1@acme.example>")))
     for _ in range(3):

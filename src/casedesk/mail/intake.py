@@ -277,50 +277,28 @@ def _record(
     is one message. A sender that reuses a Message-ID for different content is not: such a
     message is stored under `<id>/<digest>` and a problem says so, so nothing is lost.
     """
-    digest = content_digest(parsed)
-    inbound = _create(raw, parsed, envelope_from, recipients, source, parsed.message_id, digest)
-    if inbound is not None:
+    inbound = _new(raw, parsed, envelope_from, recipients, source)
+    if _saved(inbound):
         return inbound
     stored = InboundMessage.objects.filter(message_id=parsed.message_id).values("digest").first()
-    if stored is not None and stored["digest"] not in ("", digest):
+    if stored is not None and stored["digest"] not in ("", inbound.digest):
         parsed.problems.append("the Message-ID was used before for different content")
-        message_id = f"{parsed.message_id[:180]}/{digest[:32]}"
-        inbound = _create(raw, parsed, envelope_from, recipients, source, message_id, digest)
-        if inbound is not None:
+        inbound.message_id = f"{parsed.message_id[:180]}/{inbound.digest[:32]}"
+        inbound.problems = parsed.problems[:50]
+        if _saved(inbound):
             return inbound
-        parsed.message_id = message_id
+        parsed.message_id = inbound.message_id
     return _claim_unfinished(parsed.message_id)
 
 
-def _create(
-    raw: bytes,
-    parsed: ParsedMessage,
-    envelope_from: str,
-    recipients: list[str],
-    source: str,
-    message_id: str,
-    digest: str,
-) -> InboundMessage | None:
+def _saved(inbound: InboundMessage) -> bool:
+    """Insert the record; False when its Message-ID is stored already."""
     try:
         with transaction.atomic():
-            return _insert(raw, parsed, envelope_from, recipients, source, message_id, digest)
+            inbound.save(force_insert=True)
     except IntegrityError:
-        return None
-
-
-def _insert(
-    raw: bytes,
-    parsed: ParsedMessage,
-    envelope_from: str,
-    recipients: list[str],
-    source: str,
-    message_id: str,
-    digest: str,
-) -> InboundMessage:
-    inbound = _new(raw, parsed, envelope_from, recipients, source)
-    inbound.message_id, inbound.digest = message_id, digest
-    inbound.save(force_insert=True)
-    return inbound
+        return False
+    return True
 
 
 def _new(
