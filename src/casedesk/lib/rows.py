@@ -53,7 +53,9 @@ class Columns:
                 values[i] = converter(values[i], expression, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
 
-    def _converters_for(self, connection: BaseDatabaseWrapper) -> list[tuple[int, Any, list]]:
+    def _converters_for(
+        self, connection: BaseDatabaseWrapper
+    ) -> list[tuple[int, Any, list[Converter]]]:
         """(position, column expression, converters) for each field that has converters."""
         found = self._converters.get(connection)
         if found is None:

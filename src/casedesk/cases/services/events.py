@@ -24,30 +24,9 @@ def actor_fields(actor: Actor) -> tuple[int | None, str]:
     return actor.pk, label or actor.get_username()
 
 
-def record(
-    case: Case,
-    kind: str,
-    actor: Actor,
-    at: dt.datetime,
-    *,
-    body: str = "",
-    reason: str = "",
-    public: bool = True,
-    message_id: str = "",
-    **data: Any,
-) -> CaseEvent:
-    event = new_event(
-        case,
-        kind,
-        actor,
-        at,
-        body=body,
-        reason=reason,
-        public=public,
-        message_id=message_id,
-        **data,
-    )
-    return record_all([event])[0]
+def record(case: Case, kind: str, actor: Actor, at: dt.datetime, **fields: Any) -> CaseEvent:
+    """Store one event now; `fields` as `new_event` takes them."""
+    return record_all([new_event(case, kind, actor, at, **fields)])[0]
 
 
 def new_event(
