@@ -6,6 +6,8 @@ import pytest
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import EventKind, SeverityRequest
+from casedesk.cases.services.sla_fields import drift
+from casedesk.cases.sla_cli import explain_lines
 from casedesk.customers.models import QuotaEntry
 from casedesk.lib import clock
 
@@ -47,15 +49,42 @@ def test_raising_from_reasonable_efforts_counts_none_as_never(world):
     assert case.response_deadline == pt(2026, 11, 24, 11, 0)
 
 
-def test_lowering_sets_receipt_plus_new_target_and_is_counted(world, premium_case):
+def test_lowering_without_a_raise_counts_from_receipt_and_is_counted(world):
+    case = cs.open_case(world.alice, channel="web", subject="Down", received_at=MON_10)
+    case = _change(world, case, 1, MON_10)  # judged Sev 1 at receipt: due 11:00
+    case = _change(world, case, 2, pt(2026, 11, 23, 10, 20))
+    assert case.response_deadline == pt(2026, 11, 23, 14, 0)  # receipt 10:00 + 4 h
+    assert case.lowered_before_response is True
+
+
+def test_lowering_after_a_raise_rereads_the_raise_and_is_counted(world, premium_case):
     case = _change(world, premium_case, 1, pt(2026, 11, 23, 10, 10))
     assert case.response_deadline == pt(2026, 11, 23, 11, 10)
     case = _change(world, case, 2, pt(2026, 11, 23, 10, 20))
-    assert case.response_deadline == pt(2026, 11, 23, 14, 0)  # receipt 10:00 + 4 h
+    # Judged Sev 2 from the raise at 10:10 (not from receipt): 10:10 + 4 h.
+    assert case.response_deadline == pt(2026, 11, 23, 14, 10)
     assert case.lowered_before_response is True
     case = _change(world, case, 4, pt(2026, 11, 23, 10, 30))
     assert case.response_deadline is None
     assert case.response_outcome == "no_target"
+
+
+def test_the_issue_example_is_due_saturday_afternoon_not_friday(world):
+    # Premium web case received Fri 16:30 PT at Sev 3 (due Mon 16:30), raised to 1 on Sat
+    # 10:00 (due 11:00), lowered to 2 at 10:30: due Sat 14:00 (the old rule: Fri 20:30).
+    case = cs.open_case(
+        world.alice, channel="web", subject="Outage", received_at=pt(2026, 11, 20, 16, 30)
+    )
+    assert case.response_deadline == pt(2026, 11, 23, 16, 30)
+    case = _change(world, case, 1, pt(2026, 11, 21, 10, 0))
+    assert case.response_deadline == pt(2026, 11, 21, 11, 0)
+    case = _change(world, case, 2, pt(2026, 11, 21, 10, 30))
+    assert case.response_deadline == pt(2026, 11, 21, 14, 0)
+    assert drift(case, case.events.all()) == {}  # `sla verify` derives the same deadline
+    lines = "\n".join(explain_lines(case))
+    assert "every earlier judgement above it reads as Severity 2" in lines
+    assert "Severity 2 from Sat 21 Nov 2026 10:00 PST + 4 hours" in lines
+    assert "Response deadline: Sat 21 Nov 2026 14:00 PST" in lines
 
 
 def test_after_the_first_response_the_outcome_is_final(world, premium_case):

@@ -105,3 +105,34 @@ def test_explain_shows_the_steps_and_every_severity_change(world):
 def test_explain_an_unknown_case_says_what_to_give(world):
     with pytest.raises(CommandError, match="No case CASE-999999; give a tracking number"):
         call_command("sla", "explain", "CASE-999999")
+
+
+def test_recompute_applies_the_revised_rule_to_a_stored_deadline(world):
+    # A case stored under the old rule: raised 3 -> 1 on Sat 10:00 and lowered to 2 at 10:30
+    # gave receipt + 4 h = Fri 20:30. The events say Sat 14:00 under the revised rule.
+    received = pt(2026, 11, 20, 16, 30)
+    case = cs.open_case(world.alice, channel="web", subject="Outage", received_at=received)
+    for severity, at in ((1, pt(2026, 11, 21, 10)), (2, pt(2026, 11, 21, 10, 30))):
+        with clock.pinned(at):
+            case = cs.change_severity(world.agent, case, severity, "triage")
+    assert case.response_deadline == pt(2026, 11, 21, 14)
+    Case.objects.filter(pk=case.pk).update(response_deadline=pt(2026, 11, 20, 20, 30))
+
+    out = io.StringIO()
+    assert verify_cases(out) == 1
+    assert f"{case.tracking_number}: response_deadline stored" in out.getvalue()
+
+    out = io.StringIO()
+    call_command("sla", "recompute", stdout=out)
+    text = out.getvalue()
+    assert (
+        f"{case.tracking_number}: deadline Fri 20 Nov 2026 20:30 PST → Sat 21 Nov 2026 "
+        "14:00 PST (+17 h 30 min)"
+    ) in text
+    assert "1 recomputed; deadlines moved: 1 later, 0 earlier" in text
+    case.refresh_from_db()
+    assert case.response_deadline == pt(2026, 11, 21, 14)
+    assert verify_cases(io.StringIO()) == 0
+    out = io.StringIO()
+    call_command("sla", "recompute", stdout=out)
+    assert "0 recomputed" in out.getvalue()

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from casedesk.terms import TermsError, default_terms, parse_terms
 from casedesk.terms.calendar import BusinessCalendar, NaiveDatetimeError
 from casedesk.terms.document import default_terms_text
-from casedesk.terms.sla import Outcome, changed_deadline, deadline, response_outcome
+from casedesk.terms.sla import (
+    Judgement,
+    Outcome,
+    deadline,
+    first_judgement,
+    judge,
+    judged_deadline,
+    response_outcome,
+)
 
 from .reference import Reference, from_minute, to_minute
 from .strategies import DEFAULT, instants
@@ -146,101 +154,163 @@ def test_elapsed_deadlines_are_receipt_plus_real_minutes(received, rule):
 # -- the severity-change rule -------------------------------------------------------------------
 
 
-def change(level, received, current, changed_at, old, new, first_response_at=None):
-    return changed_deadline(
-        TERMS,
-        level,
-        received=received,
-        current_deadline=current,
-        changed_at=changed_at,
-        old_severity=old,
-        new_severity=new,
-        first_response_at=first_response_at,
-    )
+def history(level, received, initial, *changes, first_response_at=None):
+    """Apply (at, new severity) changes in order; returns (judgements, deadlines after each)."""
+    judgements = first_judgement(initial, received)
+    deadlines = [judged_deadline(TERMS, level, judgements)]
+    for at, severity in changes:
+        judged = judge(TERMS, level, judgements, severity, at, first_response_at=first_response_at)
+        judgements = judged.judgements
+        deadlines.append(judged.deadline)
+    return judgements, deadlines
+
+
+def change(level, received, changed_at, old, new, first_response_at=None):
+    return history(level, received, old, (changed_at, new), first_response_at=first_response_at)[1][
+        -1
+    ]
 
 
 def test_raising_before_the_first_response_takes_the_earlier_deadline():
     received = la(2026, 12, 1, 9)  # Premium Sev 3: due 17:00
-    current = deadline(TERMS, "premium", 3, received)
-    assert current == la(2026, 12, 1, 17)
+    assert deadline(TERMS, "premium", 3, received) == la(2026, 12, 1, 17)
     # Raised to Sev 1 at 10:00: 10:00 + 1 hour = 11:00, earlier than 17:00.
-    assert change("premium", received, current, la(2026, 12, 1, 10), 3, 1) == la(2026, 12, 1, 11)
+    assert change("premium", received, la(2026, 12, 1, 10), 3, 1) == la(2026, 12, 1, 11)
     # Raised to Sev 2 at 14:00: 14:00 + 4 h = 18:00 is later than 17:00, so 17:00 stays.
-    assert change("premium", received, current, la(2026, 12, 1, 14), 3, 2) == la(2026, 12, 1, 17)
+    assert change("premium", received, la(2026, 12, 1, 14), 3, 2) == la(2026, 12, 1, 17)
 
 
 def test_raising_from_no_deadline_starts_the_clock_at_the_change():
     received = la(2026, 12, 1, 9)  # Premium Sev 4: reasonable efforts, no deadline
     changed_at = la(2026, 12, 2, 20)
-    assert change("premium", received, None, changed_at, 4, 2) == changed_at + 4 * H
+    assert change("premium", received, changed_at, 4, 2) == changed_at + 4 * H
     # Standard Sev 3 (none) -> Sev 1 at Fri 18:00: Mon 17:00.
-    assert change("standard", received, None, la(2026, 12, 4, 18), 3, 1) == la(2026, 12, 7, 17)
+    assert change("standard", received, la(2026, 12, 4, 18), 3, 1) == la(2026, 12, 7, 17)
 
 
-def test_lowering_before_the_first_response_counts_from_receipt():
+def test_lowering_without_a_raise_before_it_counts_from_receipt():
     received = la(2026, 12, 1, 10)  # Premium Sev 1: due 11:00
-    current = deadline(TERMS, "premium", 1, received)
     # Lowered to Sev 3 at 10:30: receipt + 1 business day = Wed 10:00.
-    assert change("premium", received, current, la(2026, 12, 1, 10, 30), 1, 3) == la(
-        2026, 12, 2, 10
-    )
+    assert change("premium", received, la(2026, 12, 1, 10, 30), 1, 3) == la(2026, 12, 2, 10)
     # Lowered to Sev 4: reasonable efforts, no deadline.
-    assert change("premium", received, current, la(2026, 12, 1, 10, 30), 1, 4) is None
+    assert change("premium", received, la(2026, 12, 1, 10, 30), 1, 4) is None
 
 
 def test_lowering_can_move_the_deadline_into_the_past():
     # Signature Sev 1 received 10:00 (due 10:15), lowered to Sev 2 at 12:00: receipt + 1 h.
     received = la(2026, 12, 1, 10)
-    assert change("signature", received, la(2026, 12, 1, 10, 15), la(2026, 12, 1, 12), 1, 2) == (
-        la(2026, 12, 1, 11)
+    assert change("signature", received, la(2026, 12, 1, 12), 1, 2) == la(2026, 12, 1, 11)
+
+
+def test_lowering_after_a_raise_rereads_the_raise_not_the_receipt():
+    # The issue's example: Premium web case received Fri 16:30 PT at Sev 3 (due Mon 16:30),
+    # raised to 1 on Sat 10:00 (due 11:00), lowered to 2 at 10:30. The old rule gave
+    # receipt + 4 h = Fri 20:30, fourteen hours before the case was ever Severity 2.
+    received = la(2026, 11, 20, 16, 30)
+    judgements, deadlines = history(
+        "premium", received, 3, (la(2026, 11, 21, 10), 1), (la(2026, 11, 21, 10, 30), 2)
     )
+    assert deadlines == [la(2026, 11, 23, 16, 30), la(2026, 11, 21, 11), la(2026, 11, 21, 14)]
+    assert judgements == (
+        Judgement(3, received.astimezone(UTC)),
+        Judgement(2, la(2026, 11, 21, 10).astimezone(UTC)),
+    )
+
+
+def test_lowering_below_the_initial_severity_rereads_it_too():
+    # Premium Sev 2 received Tue 09:00 (due 13:00), raised to 1 at 10:00 (due 11:00), lowered
+    # to 3 at 10:15: both judgements read as Sev 3; receipt + 1 business day = Tue 17:00.
+    received = la(2026, 12, 1, 9)
+    _, deadlines = history(
+        "premium", received, 2, (la(2026, 12, 1, 10), 1), (la(2026, 12, 1, 10, 15), 3)
+    )
+    assert deadlines == [la(2026, 12, 1, 13), la(2026, 12, 1, 11), la(2026, 12, 1, 17)]
+
+
+def test_a_raise_from_reasonable_efforts_then_a_lowering_counts_from_the_raise():
+    # Premium Sev 4 (no deadline) received Mon 09:00, raised to 2 Tue 12:00, lowered to 3 at
+    # 12:30: the case was judged above 4 only from Tue 12:00, so Tue 12:00 + 1 business day.
+    received = la(2026, 11, 30, 9)
+    _, deadlines = history(
+        "premium", received, 4, (la(2026, 12, 1, 12), 2), (la(2026, 12, 1, 12, 30), 3)
+    )
+    assert deadlines == [None, la(2026, 12, 1, 16), la(2026, 12, 2, 12)]
 
 
 def test_after_the_first_response_nothing_changes():
     received = la(2026, 12, 1, 10)
-    current = la(2026, 12, 1, 11)
     responded = la(2026, 12, 1, 10, 45)
     for old, new in ((1, 3), (3, 1), (2, 4)):
-        assert change("premium", received, current, la(2026, 12, 1, 12), old, new, responded) == (
-            current
-        )
-    assert change("premium", received, None, la(2026, 12, 1, 12), 4, 1, responded) is None
+        before = deadline(TERMS, "premium", old, received)
+        assert change("premium", received, la(2026, 12, 1, 12), old, new, responded) == before
+    assert change("premium", received, la(2026, 12, 1, 12), 4, 1, responded) is None
+    judged = judge(
+        TERMS,
+        "premium",
+        first_judgement(1, received),
+        3,
+        la(2026, 12, 1, 12),
+        first_response_at=responded,
+    )
+    assert judged.effect == "final"
 
 
 def test_the_same_severity_changes_nothing():
-    current = la(2026, 12, 1, 11)
-    assert change("premium", la(2026, 12, 1, 10), current, la(2026, 12, 1, 10, 30), 1, 1) == (
-        current
+    assert change("premium", la(2026, 12, 1, 10), la(2026, 12, 1, 10, 30), 1, 1) == la(
+        2026, 12, 1, 11
     )
 
 
-def test_changed_deadline_returns_utc_and_refuses_naive_times():
-    current = la(2026, 12, 1, 11)
-    result = change("premium", la(2026, 12, 1, 10), current, la(2026, 12, 1, 10, 30), 1, 1)
+def test_judge_returns_utc_and_refuses_naive_times_and_bad_severities():
+    result = change("premium", la(2026, 12, 1, 10), la(2026, 12, 1, 10, 30), 2, 1)
     assert result.tzinfo is UTC
     naive = dt.datetime(2026, 12, 1, 10)  # noqa: DTZ001
     with pytest.raises(NaiveDatetimeError):
-        change("premium", naive, current, la(2026, 12, 1, 10, 30), 1, 2)
+        change("premium", naive, la(2026, 12, 1, 10, 30), 1, 2)
+    with pytest.raises(NaiveDatetimeError):
+        change("premium", la(2026, 12, 1, 10), naive, 1, 2)
     with pytest.raises(TermsError, match="is not a severity"):
-        change("premium", la(2026, 12, 1, 10), current, la(2026, 12, 1, 10, 30), 1, 0)
+        change("premium", la(2026, 12, 1, 10), la(2026, 12, 1, 10, 30), 1, 0)
+
+
+changes = st.lists(
+    st.tuples(st.integers(1, 3 * 24 * 60), st.integers(1, 4)), min_size=1, max_size=5
+)
 
 
 @settings(max_examples=150, deadline=None)
 @given(
     instants(DEFAULT),
-    st.integers(0, 5 * 24 * 60),
     st.sampled_from(["signature", "premium", "standard"]),
     st.integers(1, 4),
-    st.integers(1, 4),
+    changes,
 )
-def test_raising_never_makes_a_deadline_later(received, minutes_later, level, old, new):
-    current = deadline(TERMS, level, old, received)
-    changed_at = received + dt.timedelta(minutes=minutes_later)
-    result = change(level, received, current, changed_at, old, new)
-    if new < old and current is not None:
-        assert result is not None and result <= current
-    if new > old:
-        assert result == deadline(TERMS, level, new, received)
+def test_the_rule_against_its_definition(received, level, initial, steps):
+    """The deadline is the earliest judgement deadline (DESIGN.md §1's words, computed the
+    slow way); raising never makes it later; it is never before receipt."""
+    at = received
+    timeline = []
+    for minutes, severity in steps:
+        at = at + dt.timedelta(minutes=minutes)
+        timeline.append((at, severity))
+    judgements, deadlines = history(level, received, initial, *timeline)
+    # The definition, computed directly: every judgement (moment, severity as re-read).
+    judged = [(received, initial)]
+    for moment, severity in timeline:
+        current = judged[-1][1]
+        if severity < current:
+            judged.append((moment, severity))
+        elif severity > current:
+            judged = [(m, max(s, severity)) for m, s in judged]
+    due = [d for m, s in judged if (d := deadline(TERMS, level, s, m)) is not None]
+    assert deadlines[-1] == (min(due) if due else None)
+    current = initial
+    for (_, severity), before, after in zip(timeline, deadlines, deadlines[1:], strict=False):
+        if severity < current and before is not None:  # raising never makes it later
+            assert after is not None and after <= before
+        current = severity
+    if deadlines[-1] is not None:  # never before receipt, whatever the changes
+        assert deadlines[-1] > received
 
 
 # -- outcomes ------------------------------------------------------------------------------------

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandError
 
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.cases.services.sla_fields import derive, drift, replay
+from casedesk.cases.services.sla_fields import (
+    Recomputed,
+    SeverityStep,
+    derive,
+    drift,
+    recompute,
+    replay,
+)
+from casedesk.lib import clock
 from casedesk.terms import sla
+from casedesk.terms.document import Level
 
 
 def _fmt(t: dt.datetime | None, tz: str) -> str:
     if t is None:
         return "none (reasonable efforts)"
-    from zoneinfo import ZoneInfo
-
     return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
 
 
@@ -45,26 +53,33 @@ def explain_lines(case: Case, tz: str | None = None) -> list[str]:
         if step.after_first_response:
             lines += ["", head, "  after the first response: the response outcome is final."]
             continue
-        rule = (
-            f"raised: the earlier of the current deadline ({_fmt(step.before, tz)}) and change "
-            f"time + {level.target(step.new)}"
-            if step.new < step.old
-            else f"lowered: receipt + {level.target(step.new)}"
-        )
-        lines += ["", head, f"  {rule} → {_fmt(step.after, tz)}"]
+        lines += ["", head, f"  {_rule_text(step, level, tz)} → {_fmt(step.after, tz)}"]
     lines += ["", f"Response deadline: {_fmt(history.deadline, tz)}"]
     outcome = sla.response_outcome(
-        terms, case.level, history.deadline, history.first_response, _now()
+        terms, case.level, history.deadline, history.first_response, clock.now()
     )
     responded = _fmt(history.first_response, tz) if history.first_response else "not yet"
     lines.append(f"First response: {responded} — {_describe(outcome)}")
     return lines
 
 
-def _now() -> dt.datetime:
-    from casedesk.lib import clock
-
-    return clock.now()
+def _rule_text(step: SeverityStep, level: Level, tz: str) -> str:
+    """Why the change moved the deadline (or not), in DESIGN.md §1's words."""
+    if step.effect == "raised":
+        return (
+            f"raised: the earlier of the current deadline ({_fmt(step.before, tz)}) and change "
+            f"time + {level.target(step.new)}"
+        )
+    if step.effect == "unchanged":
+        return "same severity: the deadline stands"
+    judged = ", ".join(
+        f"Severity {j.severity} from {_fmt(j.at, tz)} + {level.target(j.severity)}"
+        for j in step.judgements
+    )
+    return (
+        f"lowered: the case never was above Severity {step.new}, so every earlier judgement "
+        f"above it reads as Severity {step.new}; the earliest of {judged}"
+    )
 
 
 def _describe(outcome: sla.Outcome) -> str:
@@ -118,4 +133,66 @@ def verify_cases(stdout: TextIO, batch: int = 2000) -> int:
     return 1 if drifted else 0
 
 
-__all__ = ["derive", "explain_case", "explain_lines", "verify_cases"]
+def recompute_cases(stdout: TextIO, batch: int = 2000) -> int:
+    """Store the SLA fields the events say for every case that drifted; returns how many.
+
+    Prints each changed case with how far its deadline moved, and a summary.
+    """
+    changed = checked = 0
+    moves: list[dt.timedelta] = []
+    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    total = ids.count()
+    for start in range(0, total, batch):
+        for case_id in ids[start : start + batch]:
+            result = recompute(case_id)
+            checked += 1
+            if result is None:
+                continue
+            changed += 1
+            stdout.write(_recomputed_line(result, moves))
+        if total > batch:
+            stdout.write(f"... {min(start + batch, total)} of {total} cases")
+    stdout.write(f"{checked} cases checked, {changed} recomputed{_moves_summary(moves)}")
+    return changed
+
+
+def _recomputed_line(result: Recomputed, moves: list[dt.timedelta]) -> str:
+    case = result.case
+    tz = case.terms_version.terms.calendar.timezone
+    parts = []
+    for name, stored in result.before.items():
+        new = getattr(result.after, name)
+        if name == "response_deadline":
+            move = _move(stored, new)  # type: ignore[arg-type]
+            if move is not None:
+                moves.append(move)
+            parts.append(
+                f"deadline {_fmt(stored, tz)} → {_fmt(new, tz)}"  # type: ignore[arg-type]
+                + (f" ({_signed(move)})" if move is not None else "")
+            )
+        else:
+            parts.append(f"{name.replace('_', ' ')} {stored} → {new}")
+    return f"{case.tracking_number}: " + "; ".join(parts)
+
+
+def _move(before: dt.datetime | None, after: dt.datetime | None) -> dt.timedelta | None:
+    return after - before if before is not None and after is not None else None
+
+
+def _signed(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{'+' if minutes >= 0 else '−'}{hours} h {rest:02d} min"
+
+
+def _moves_summary(moves: list[dt.timedelta]) -> str:
+    if not moves:
+        return ""
+    later = sum(1 for m in moves if m > dt.timedelta(0))
+    return (
+        f"; deadlines moved: {later} later, {len(moves) - later} earlier, "
+        f"from {_signed(min(moves))} to {_signed(max(moves))}"
+    )
+
+
+__all__ = ["derive", "explain_case", "explain_lines", "recompute_cases", "verify_cases"]

@@ -66,8 +66,9 @@ DEFINITIONS = {
     "late": "mean lateness: average of (first reply − deadline) over breached cases.",
     "severity": (
         "Cases are grouped at their current severity. Raised/lowered count severity changes "
-        "made by engineers; lowered before first response counts cases whose deadline was "
-        "reset to receipt + the lower target."
+        "made by engineers; lowered before first response counts cases lowered before "
+        "their first reply: every earlier severity above the new one then reads as the new "
+        "one (from receipt, or from the raise that set it)."
     ),
     "quota": (
         "used = incidents whose charges outnumber their refunds in that subscription year; "

@@ -21,9 +21,14 @@ __all__ = [
     "OutcomeStatus",
     "Rule",
     "Step",
-    "changed_deadline",
+    "ChangeEffect",
+    "Judged",
+    "Judgement",
     "deadline",
     "explain",
+    "first_judgement",
+    "judge",
+    "judged_deadline",
     "response_outcome",
     "rule_for",
 ]
@@ -47,39 +52,78 @@ def deadline(
     return rule.compute(received)
 
 
-def changed_deadline(
+ChangeEffect = Literal["raised", "lowered", "unchanged", "final"]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A severity the vendor set, from its moment on (the initial severity's moment: receipt)."""
+
+    severity: int
+    at: dt.datetime  # aware UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """Where a case's judgements stand after one more severity change."""
+
+    judgements: tuple[Judgement, ...]
+    deadline: dt.datetime | None
+    effect: ChangeEffect
+
+
+def first_judgement(severity: int, received: dt.datetime) -> tuple[Judgement, ...]:
+    """The judgements of a case as received: its initial severity from receipt."""
+    return (Judgement(severity, to_utc(received)),)
+
+
+def judged_deadline(
+    terms: Terms, level_key: str, judgements: tuple[Judgement, ...]
+) -> dt.datetime | None:
+    """The earliest over all judgements of moment + that severity's target (DESIGN.md §1).
+
+    Reasonable efforts counts as never; None when no judgement has a target.
+    """
+    due = [d for j in judgements if (d := rule_for(terms, level_key, j.severity).deadline(j.at))]
+    return min(due) if due else None
+
+
+def judge(
     terms: Terms,
     level_key: str,
+    judgements: tuple[Judgement, ...],
+    severity: int,
+    at: dt.datetime,
     *,
-    received: dt.datetime,
-    current_deadline: dt.datetime | None,
-    changed_at: dt.datetime,
-    old_severity: int,
-    new_severity: int,
-    first_response_at: dt.datetime | None,
-) -> dt.datetime | None:
-    """The deadline after the vendor changes a case's severity (DESIGN.md §1).
+    first_response_at: dt.datetime | None = None,
+) -> Judged:
+    """The vendor sets `severity` at `at` (DESIGN.md §1, "Channels and initial severity").
 
-    Before the first response, raising the severity (a lower number) gives the earlier of the
-    current deadline (None counts as never) and change time + new target; lowering it gives
-    receipt + new target. After the first response the outcome is final: nothing changes.
+    Raising adds a judgement at the change time: the deadline becomes min(current, at + target).
+    Lowering to S re-reads every earlier judgement above S as S: the vendor says the case never
+    was above S (with no raise before it, that is receipt + S's target). After the first
+    response the outcome is final: the judgements stay as they were.
     """
-    for t in (received, changed_at, current_deadline, first_response_at):
-        if t is not None:
-            to_us(t)
-    old = rule_for(terms, level_key, old_severity)
-    new = rule_for(terms, level_key, new_severity)
-    current = current_deadline.astimezone(UTC) if current_deadline is not None else None
-    if first_response_at is not None or new.severity == old.severity:
-        return current
-    if new.severity < old.severity:  # raised: Severity 1 is the highest
-        candidate = new.deadline(changed_at)
-        if candidate is None:
-            return current
-        if current is None:
-            return candidate
-        return min(current, candidate)
-    return new.deadline(received)  # lowered
+    rule_for(terms, level_key, severity)  # an unknown level or severity is an error here too
+    at = to_utc(at)
+    current = judgements[-1].severity
+    if first_response_at is not None and to_utc(first_response_at) <= at:
+        return Judged(judgements, judged_deadline(terms, level_key, judgements), "final")
+    if severity < current:  # raised: Severity 1 is the highest
+        after = (*judgements, Judgement(severity, at))
+        effect: ChangeEffect = "raised"
+    elif severity > current:
+        after = tuple(Judgement(max(j.severity, severity), j.at) for j in judgements)
+        effect = "lowered"
+    else:
+        after, effect = judgements, "unchanged"
+    return Judged(after, judged_deadline(terms, level_key, after), effect)
+
+
+def to_utc(t: dt.datetime) -> dt.datetime:
+    """An aware instant in UTC; a naive one is refused (NaiveDatetimeError)."""
+    to_us(t)
+    return t.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from casedesk.cases.models import Case, CaseEvent, EventKind, Outcome
 from casedesk.terms import sla
+from casedesk.watch.schedule import reschedule
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,12 @@ class SeverityStep:
     new: int
     before: dt.datetime | None
     after: dt.datetime | None
-    after_first_response: bool
+    effect: sla.ChangeEffect
+    judgements: tuple[sla.Judgement, ...]  # after the change
+
+    @property
+    def after_first_response(self) -> bool:
+        return self.effect == "final"
 
 
 @dataclass(frozen=True)
@@ -56,29 +64,27 @@ class Replay:
 
 
 def replay(case: Case, events: Iterable[CaseEvent]) -> Replay:
-    """Walk the events in order, applying DESIGN's severity-change rule to the deadline."""
+    """Walk the events in order, applying DESIGN's severity-change rule (`sla.judge`)."""
     terms = case.terms_version.terms
     events = sorted(events, key=lambda e: (e.at, e.id or 0))
     received = next(e for e in events if e.kind == EventKind.RECEIVED)
     initial = int(received.data["severity"])
-    deadline = first_deadline = sla.deadline(terms, case.level, initial, case.received_at)
+    judgements = sla.first_judgement(initial, case.received_at)
+    deadline = first_deadline = sla.judged_deadline(terms, case.level, judgements)
     first_response: dt.datetime | None = None
     steps = []
     for event in events:
         if event.kind == EventKind.SEVERITY_CHANGED:
             old, new = int(event.data["from"]), int(event.data["to"])
-            after = sla.changed_deadline(
-                terms,
-                case.level,
-                received=case.received_at,
-                current_deadline=deadline,
-                changed_at=event.at,
-                old_severity=old,
-                new_severity=new,
-                first_response_at=first_response,
+            judged = sla.judge(
+                terms, case.level, judgements, new, event.at, first_response_at=first_response
             )
-            steps.append(SeverityStep(event, old, new, deadline, after, first_response is not None))
-            deadline = after
+            steps.append(
+                SeverityStep(
+                    event, old, new, deadline, judged.deadline, judged.effect, judged.judgements
+                )
+            )
+            judgements, deadline = judged.judgements, judged.deadline
         elif first_response is None and counts_as_response(event):
             first_response = event.at
     return Replay(initial, first_deadline, tuple(steps), deadline, first_response)
@@ -86,7 +92,7 @@ def replay(case: Case, events: Iterable[CaseEvent]) -> Replay:
 
 def derive(case: Case, events: Iterable[CaseEvent]) -> SlaFields:
     r = replay(case, events)
-    lowered = any(s.new > s.old and not s.after_first_response for s in r.steps)
+    lowered = any(s.effect == "lowered" for s in r.steps)
     return SlaFields(r.deadline, r.first_response, _outcome(r.deadline, r.first_response), lowered)
 
 
@@ -102,8 +108,6 @@ def refresh_sla(case: Case) -> SlaFields:
     fields = derive(case, case.events.all())
     _assign(case, fields)
     case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
-    from casedesk.watch.schedule import reschedule  # the SLA watch; inside to avoid an import cycle
-
     reschedule(case)
     return fields
 
@@ -118,14 +122,45 @@ def set_new_case_sla(case: Case, events: Sequence[CaseEvent]) -> SlaFields:
 
 def watch_new_case(case: Case) -> None:
     """`refresh_sla`'s watch step for a case inserted in this transaction."""
-    from casedesk.watch.schedule import reschedule
-
     reschedule(case, new=True)
 
 
 def _assign(case: Case, fields: SlaFields) -> None:
     for name in SlaFields.FIELDS:
         setattr(case, name, getattr(fields, name))
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    case: Case
+    before: dict[str, object]  # the stored values that differed from the events
+    after: SlaFields
+
+
+def recompute(case_id: int) -> Recomputed | None:
+    """Store the SLA fields the events say, under the case's lock; None when nothing changed.
+
+    The events are the truth and the stored fields are derived: this is how a rule change
+    (or any drift `sla verify` reports) is applied to existing cases.
+    """
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("terms_version")
+            .get(pk=case_id)
+        )
+        fields = derive(case, case.events.all())
+        before = {
+            name: getattr(case, name)
+            for name in SlaFields.FIELDS
+            if getattr(case, name) != getattr(fields, name)
+        }
+        if not before:
+            return None
+        _assign(case, fields)
+        case.save(update_fields=list(before))
+        reschedule(case)
+    return Recomputed(case, before, fields)
 
 
 def drift(case: Case, events: Iterable[CaseEvent]) -> dict[str, tuple[object, object]]:

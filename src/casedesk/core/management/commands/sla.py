@@ -1,4 +1,4 @@
-"""`casedesk sla deadline|explain|verify`: the response clock from the command line."""
+"""`casedesk sla deadline|explain|verify|recompute`: the response clock from the command line."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ class Command(BaseCommand):
         explain = sub.add_parser("explain", help="The steps behind a case's deadline.")
         explain.add_argument("case", help="tracking number, e.g. CASE-1042")
         sub.add_parser("verify", help="Recompute every case's SLA fields and report drift.")
+        sub.add_parser(
+            "recompute",
+            help="Store the SLA fields the events say for every case `sla verify` reports "
+            "(after a rule change); prints each change.",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "deadline":
@@ -72,6 +77,10 @@ class Command(BaseCommand):
             from casedesk.cases.sla_cli import explain_case
 
             explain_case(self.stdout, options["case"])
+        elif action == "recompute":
+            from casedesk.cases.sla_cli import recompute_cases
+
+            recompute_cases(self.stdout)
         else:
             from casedesk.cases.sla_cli import verify_cases
 
