@@ -81,7 +81,8 @@ def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
     out = io.StringIO()
     assert verify_cases(out) == 1
     text = out.getvalue()
-    assert f"{victim.tracking_number}: response_deadline stored 2030" in text
+    assert f"{victim.tracking_number}: response_deadline stored " in text
+    assert " 2030 " in text.split("stored ", 1)[1].split(", events say", 1)[0]
     assert "10000 cases checked, 1 with drift" in text
 
 
@@ -120,7 +121,11 @@ def test_recompute_applies_the_revised_rule_to_a_stored_deadline(world):
 
     out = io.StringIO()
     assert verify_cases(out) == 1
-    assert f"{case.tracking_number}: response_deadline stored" in out.getvalue()
+    assert (
+        f"{case.tracking_number}: response_deadline stored Fri 20 Nov 2026 20:30 PST, "
+        "events say Sat 21 Nov 2026 14:00 PST"
+    ) in out.getvalue()
+    assert "`casedesk sla recompute`" in out.getvalue()
 
     out = io.StringIO()
     call_command("sla", "recompute", stdout=out)

@@ -63,6 +63,12 @@ def explain_lines(case: Case, tz: str | None = None) -> list[str]:
     return lines
 
 
+def _value(value: object, tz: str) -> str:
+    if isinstance(value, dt.datetime) or value is None:
+        return _fmt(value, tz)
+    return str(value)
+
+
 def _rule_text(step: SeverityStep, level: Level, tz: str) -> str:
     """Why the change moved the deadline (or not), in DESIGN.md §1's words."""
     if step.effect == "raised":
@@ -123,13 +129,17 @@ def verify_cases(stdout: TextIO, batch: int = 2000) -> int:
             diffs = drift(case, events[case.pk])
             if diffs:
                 drifted += 1
+                tz = case.terms_version.terms.calendar.timezone
                 for name, (stored, derived) in diffs.items():
                     stdout.write(
-                        f"{case.tracking_number}: {name} stored {stored}, events say {derived}"
+                        f"{case.tracking_number}: {name} stored {_value(stored, tz)}, "
+                        f"events say {_value(derived, tz)}"
                     )
         checked += len(cases)
         last_id = cases[-1].pk
     stdout.write(f"{checked} cases checked, {drifted} with drift")
+    if drifted:
+        stdout.write("The events are the truth: `casedesk sla recompute` stores what they say.")
     return 1 if drifted else 0
 
 

@@ -211,15 +211,25 @@ class _History:
                 customers.quota_status(case.subscription, t) if case.level == "standard" else None
             )
             if rng.random() < 0.8 and (quota is None or quota.used < quota.limit - 2):
-                return cs.confirm_severity_request(
+                case = cs.confirm_severity_request(
                     agent, case, "Confirmed: production impact described.", at=t
                 )
+                return self._maybe_lower(agent, case, t)
             return cs.decline_severity_request(
                 agent, case, "No production impact described; keeping the channel severity.", at=t
             )
         if rng.random() < 0.12 and case.severity < 4:
             return cs.change_severity(agent, case, 4, "General usage question, no impact.", at=t)
         return case
+
+    def _maybe_lower(self, agent: object, case: Case, t: dt.datetime) -> Case:
+        """Some confirmed Severity 1 cases are lowered to 2 before the first reply, so the demo
+        shows DESIGN.md §1's rule: judged Severity 2 from the raise, not from receipt."""
+        later = t + dt.timedelta(minutes=self.rng.randint(10, 40))
+        if case.severity != 1 or self.rng.random() >= 0.35 or not self._at(later):
+            return case
+        reason = "Workaround restored service; degraded, no longer down."
+        return cs.change_severity(agent, case, 2, reason, at=later)
 
     def _respond(self, agent: object, case: Case, triaged: dt.datetime) -> None:
         rng = self.rng
@@ -231,7 +241,7 @@ class _History:
             at = deadline + dt.timedelta(minutes=rng.randint(5, 300))  # a breach
         else:
             at = triaged + (deadline - triaged) * rng.uniform(0.05, 0.9)
-        at = max(at, triaged + dt.timedelta(minutes=1))
+        at = max(at, triaged, case.updated_at) + dt.timedelta(minutes=1)
         if self._at(at):
             cs.respond(
                 agent,
