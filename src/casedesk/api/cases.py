@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from casedesk.cases import downloads
 from casedesk.cases import services as cs
 from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.cases.models import Status as CaseStatus
@@ -178,9 +179,11 @@ def list_attachments(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
 DOWNLOAD = {
     "responses": {
         "200": {
-            "description": "The file's bytes.",
+            "description": "The file's bytes: PNG, JPEG and GIF images as their type, shown "
+            "inline; anything else as application/octet-stream to save.",
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in ("application/octet-stream", "image/png", "image/jpeg", "image/gif")
             },
         }
     }
@@ -193,9 +196,7 @@ def download(request: HttpRequest, ref: str, pk: int) -> FileResponse:
     file = _files(request, case).filter(pk=pk).first()
     if file is None:
         raise Http404("No such file on this case.")
-    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.file_response(file)
 
 
 @router.post("/cases/{ref}/attachments", response={200: CaseOut, 201: CaseOut, **ERRORS})

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from casedesk.cases import downloads
 from casedesk.cases import services as cases
 from casedesk.cases.models import OPEN_STATUSES, Attachment
 from casedesk.customers import services as customers
@@ -105,15 +106,4 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(pk=pk, case__in=visible).first()
     if attachment is None:
         raise Http404("No such file.")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.file_response(attachment)

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from casedesk.cases import presenters
+from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.customers import services as customers
@@ -221,9 +221,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     file = Attachment.objects.filter(pk=pk, public=True).select_related("case").first()
     if file is None or not cs.cases_visible_to(request.user).filter(pk=file.case_id).exists():
         raise Http404("No such file.")
-    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.file_response(file)
 
 
 @contact_required
