@@ -25,6 +25,9 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if "Authorization" in request.headers or (user is not None and user.is_authenticated):
+        signed_in = "Authorization" in request.headers or (
+            user is not None and user.is_authenticated
+        )
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
