@@ -4,6 +4,7 @@ type the uploader declared is only shown (API listing), never sent back as the f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,27 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
 GIF = b"GIF89a\x01\x00\x01\x00" + b"\x00" * 16
 
 
+@dataclass
+class Downloads:
+    """One case holding every kind of file, and the three ways to fetch one."""
+
+    case: Any
+    portal: Client
+    console: Client
+    bearer: dict[str, str]
+
+    def fetch(self, name: str) -> dict[str, Any]:
+        pk = self.case.attachments.get(name=name).pk
+        ref = self.case.tracking_number
+        return {
+            "portal": self.portal.get(f"/portal/files/{pk}/"),
+            "console": self.console.get(f"/console/files/{pk}"),
+            "api": Client().get(f"/api/cases/{ref}/attachments/{pk}", headers=self.bearer),
+        }
+
+
 @pytest.fixture
-def downloads(world: Any, settings: Any, tmp_path: Path) -> Any:
-    """One file as each interface serves it: a function of (file name) -> {interface: response}."""
+def downloads(world: Any, settings: Any, tmp_path: Path) -> Downloads:
     settings.MEDIA_ROOT = tmp_path
     files = [
         ("page.html", "text/html", HTML),
@@ -36,25 +55,11 @@ def downloads(world: Any, settings: Any, tmp_path: Path) -> Any:
         ("fake.png", "image/png", HTML),
     ]
     case = cs.open_case(world.alice, channel="web", subject="Files", attachments=files)
-    by_name = {a.name: a for a in case.attachments.all()}
     portal, console = Client(), Client()
     portal.force_login(world.alice.user)
     console.force_login(world.agent)
     _, token = create_token(world.alice.user, "downloads")
-    bearer = {"Authorization": f"Bearer {token}"}
-    ref = case.tracking_number
-
-    def fetch(name: str) -> dict[str, Any]:
-        pk = by_name[name].pk
-        return {
-            "portal": portal.get(f"/portal/files/{pk}/"),
-            "console": console.get(f"/console/files/{pk}"),
-            "api": Client().get(f"/api/cases/{ref}/attachments/{pk}", headers=bearer),
-        }
-
-    fetch.case = case
-    fetch.bearer = bearer
-    return fetch
+    return Downloads(case, portal, console, {"Authorization": f"Bearer {token}"})
 
 
 def _body(response: Any) -> bytes:
@@ -62,8 +67,8 @@ def _body(response: Any) -> bytes:
 
 
 @pytest.mark.parametrize("name", ["page.html", "logo.svg", "fake.png"])
-def test_it_sends_web_content_as_bytes_to_save(downloads: Any, name: str) -> None:
-    for interface, response in downloads(name).items():
+def test_it_sends_web_content_as_bytes_to_save(downloads: Downloads, name: str) -> None:
+    for interface, response in downloads.fetch(name).items():
         where = f"{name} via {interface}"
         assert response.status_code == 200, where
         assert response["Content-Type"] == "application/octet-stream", where
@@ -82,9 +87,9 @@ def test_it_sends_web_content_as_bytes_to_save(downloads: Any, name: str) -> Non
     ],
 )
 def test_it_shows_screenshots_inline_as_their_image_type(
-    downloads: Any, name: str, content_type: str, data: bytes
+    downloads: Downloads, name: str, content_type: str, data: bytes
 ) -> None:
-    for interface, response in downloads(name).items():
+    for interface, response in downloads.fetch(name).items():
         where = f"{name} via {interface}"
         assert response.status_code == 200, where
         assert response["Content-Type"] == content_type, where
@@ -94,7 +99,7 @@ def test_it_shows_screenshots_inline_as_their_image_type(
         assert _body(response) == data, where
 
 
-def test_the_declared_type_is_still_listed(downloads: Any) -> None:
+def test_the_declared_type_is_still_listed(downloads: Downloads) -> None:
     case = downloads.case
     listing = Client().get(
         f"/api/cases/{case.tracking_number}/attachments", headers=downloads.bearer
