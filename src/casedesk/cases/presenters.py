@@ -116,4 +116,3 @@ def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
         late_by=duration(outcome.late_by) if outcome.late_by else "",
         opens_at=opens,
     )
-
