@@ -84,9 +84,11 @@ def _database() -> dict:
         db.setdefault("OPTIONS", {})["application_name"] = "casedesk"
         if db["ENGINE"] == "django.db.backends.postgresql":
             db["ENGINE"] = "casedesk.lib.postgresql"  # the stock backend, tuned: see there
+        elif db["ENGINE"] == "django.db.backends.sqlite3":
+            db["ENGINE"] = "casedesk.lib.sqlite3"  # flush passes append-only triggers: see there
         return db
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "casedesk.lib.sqlite3",  # the stock backend; flush passes append-only triggers
         "NAME": HOME / os.environ.get("CASEDESK_DB_NAME", "casedesk.sqlite3"),
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN

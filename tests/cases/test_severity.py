@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from casedesk.cases import services as cs
-from casedesk.cases.models import EventKind, SeverityRequest
+from casedesk.cases.models import Case, EventKind, SeverityRequest, Status
 from casedesk.cases.services.sla_fields import drift
 from casedesk.cases.sla_cli import explain_lines
+from casedesk.customers import services as customers
 from casedesk.customers.models import QuotaEntry
 from casedesk.lib import clock
 
@@ -199,3 +201,113 @@ def test_a_case_is_charged_once_however_often_it_moves(world):
     case = _change(world, case, 3, pt(2026, 6, 1, 11, 5))
     _change(world, case, 2, pt(2026, 6, 1, 11, 10))
     assert QuotaEntry.objects.filter(subscription=world.globex_sub, kind="charge").count() == 1
+
+
+def test_setting_exactly_the_requested_severity_answers_the_request(world):
+    case = cs.open_case(
+        world.alice, channel="web", subject="Down", requested_severity=2, received_at=MON_10
+    )
+    case = _change(world, case, 2, pt(2026, 11, 23, 10, 5), reason="Production is disrupted.")
+    assert case.severity_request == SeverityRequest.CONFIRMED
+    event = case.events.get(kind=EventKind.SEVERITY_CHANGED)
+    assert event.data == {
+        "from": 3,
+        "to": 2,
+        "before_first_response": True,
+        "request": "confirmed",
+        "requested": 2,
+    }
+    assert event.reason == "Production is disrupted."
+
+
+def test_setting_another_severity_leaves_the_request_waiting(world):
+    case = cs.open_case(
+        world.alice, channel="web", subject="Down", requested_severity=1, received_at=MON_10
+    )
+    case = _change(world, case, 2, pt(2026, 11, 23, 10, 5))
+    assert case.severity_request == SeverityRequest.PENDING
+    assert "request" not in case.events.get(kind=EventKind.SEVERITY_CHANGED).data
+
+
+def test_confirming_checks_the_request_under_the_lock(world):
+    case = cs.open_case(world.alice, channel="web", subject="Down", requested_severity=1)
+    stale = Case.objects.get(pk=case.pk)  # read before another engineer declined it
+    cs.decline_severity_request(world.agent, case, "Staging only, not production.")
+    with pytest.raises(cs.CaseError) as info:
+        cs.confirm_severity_request(world.agent, stale)
+    assert info.value.message == f"{case.tracking_number} has no severity request waiting."
+    case.refresh_from_db()
+    assert (case.severity, case.severity_request) == (3, SeverityRequest.DECLINED)
+
+
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.EXCLUDED])
+def test_a_closed_case_keeps_its_severity_and_charges_nothing(world, status):
+    case = _standard_case(world, 0)
+    with clock.pinned(pt(2026, 6, 1, 10, 30)):
+        if status == Status.CLOSED:
+            cs.close(world.agent, case, reason="Answered.")
+        else:
+            cs.close_excluded(world.agent, case, "c", reason="Third-party plugin.")
+    with pytest.raises(cs.CaseError) as info:
+        _change(world, case, 1, pt(2026, 6, 1, 11, 0))
+    assert info.value.message == (
+        f"{case.tracking_number} is closed; a closed case's severity cannot change."
+    )
+    case.refresh_from_db()
+    assert case.severity == 3
+    assert not QuotaEntry.objects.exists()
+    assert not case.events.filter(kind=EventKind.SEVERITY_CHANGED).exists()
+
+
+def test_a_resolved_case_is_moved_back_before_its_severity_changes(world):
+    case = _standard_case(world, 0)
+    with clock.pinned(pt(2026, 6, 1, 10, 30)):
+        cs.set_status(world.agent, case, Status.RESOLVED)
+    with pytest.raises(cs.CaseError) as info:
+        _change(world, case, 2, pt(2026, 6, 1, 11, 0))
+    assert info.value.message == (
+        f"{case.tracking_number} is resolved; move it back to triaged before changing its severity."
+    )
+    assert not QuotaEntry.objects.exists()
+
+
+def test_a_customer_cannot_ask_for_another_severity_on_a_closed_case(world):
+    case = _standard_case(world, 0)
+    cs.close(world.agent, case)
+    with pytest.raises(cs.CaseError) as info:
+        cs.request_severity_change(world.bob, case, 1, "It is down again.")
+    assert info.value.message == (
+        f"{case.tracking_number} is closed; reply to it or open a new case to ask for another "
+        "severity."
+    )
+
+
+def test_a_refused_quota_raise_is_recorded_for_engineers(world):
+    for n in range(10):
+        _change(world, _standard_case(world, n), 1, pt(2026, 6, 1, 11, n))
+    eleventh = _standard_case(world, 10)
+    with pytest.raises(cs.CaseError):
+        _change(world, eleventh, 2, pt(2026, 6, 1, 12, 0), reason="Orders fail")
+    refused = eleventh.events.get(kind=EventKind.QUOTA_REFUSED)
+    assert refused.public is False
+    assert refused.actor == world.agent
+    assert refused.at == pt(2026, 6, 1, 12, 0)
+    assert refused.data == {"requested": 2, "current": 3, "quota": "10 of 10 used until 2027-01-01"}
+    assert refused.reason == "Orders fail"
+    assert not eleventh.events.filter(kind=EventKind.SEVERITY_CHANGED).exists()
+    assert not QuotaEntry.objects.filter(case_ref=eleventh.tracking_number).exists()
+
+
+def test_a_refused_quota_raise_is_committed_although_the_change_is_not(transactional_db, world):
+    for n in range(10):
+        customers.charge_incident(
+            world.agent, world.globex_sub, case_ref=f"OLD-{n}", at=pt(2026, 5, 1, 10, n)
+        )
+    case = _standard_case(world, 0)
+    with pytest.raises(cs.CaseError):
+        _change(world, case, 1, pt(2026, 6, 1, 12, 0))
+    assert not transaction.get_connection().in_atomic_block  # what follows reads committed rows
+    assert list(case.events.values_list("kind", flat=True)) == [
+        EventKind.RECEIVED,
+        EventKind.QUOTA_REFUSED,
+    ]

@@ -6,6 +6,7 @@ import pytest
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import EventKind, Status
+from casedesk.customers import services as customers
 from casedesk.lib import clock
 
 from .helpers import pt
@@ -120,3 +121,15 @@ def test_agents_lists_engineers_and_managers_in_one_query(world, django_assert_n
     with django_assert_num_queries(1):
         names = [u.username for u in cs.agents()]
     assert names == ["agent", "manager"]
+
+
+def test_a_refused_patch_request_is_history_the_customer_sees(transactional_db, world):
+    standard = cs.open_case(world.bob, channel="web", subject="need patch")
+    with pytest.raises(cs.CaseError) as info:
+        cs.request_patch(world.bob, standard, "Hotfix for the scheduler, please")
+    refused = standard.events.get(kind=EventKind.PATCH_REFUSED)
+    assert refused.public is True
+    assert refused.reason == info.value.message == customers.patch_refusal(world.globex_sub)
+    assert refused.body == "Hotfix for the scheduler, please"
+    assert refused.actor_label == "Bob Brown <bob@globex.example>"
+    assert not standard.patch_requests.exists()

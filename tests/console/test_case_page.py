@@ -7,8 +7,9 @@ import re
 import pytest
 
 from casedesk.cases import services as cs
+from casedesk.customers import services as customers
 
-from .conftest import open_case
+from .conftest import NOW, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,24 @@ def test_it_lists_agents_but_not_contacts_for_assignment(agent_client, world):
     assert ">agent<" in select
     assert ">manager<" in select
     assert ">alice<" not in select
+
+
+def test_refused_quota_raises_and_patch_requests_are_in_the_timeline(agent_client, client, world):
+    for n in range(10):
+        customers.charge_incident(world.agent, world.globex_sub, case_ref=f"OLD-{n}", at=NOW)
+    case = open_case(world.bob)
+    with pytest.raises(cs.CaseError):
+        cs.change_severity(world.agent, case, 2, "Orders fail")
+    with pytest.raises(cs.CaseError):
+        cs.request_patch(world.bob, case, "Hotfix please")
+    html = text(page(agent_client, case))
+    assert (
+        "agent · internal Raise to Severity 2 refused: incident quota used up (10 of 10 used "
+        "until 2027-01-01) Reason: Orders fail"
+    ) in html
+    assert "Emergency patch refused" in html
+    # The customer sees the refused patch request, not the engineers' quota note.
+    client.force_login(world.bob.user)
+    portal = client.get(f"/portal/cases/{case.tracking_number}/").content.decode()
+    assert "Emergency patch refused" in portal
+    assert "quota used up" not in portal

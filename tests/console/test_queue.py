@@ -167,3 +167,16 @@ def test_it_runs_a_fixed_number_of_queries_however_many_cases(
     assert count() == few
     with django_assert_max_num_queries(13):
         agent_client.get("/console/")
+
+
+def test_setting_the_requested_severity_takes_the_case_out_of_the_requests_lane(
+    agent_client, world
+):
+    asked = open_case(world.alice, requested_severity=2, subject="down")
+    response = agent_client.post(
+        f"/console/cases/{asked.tracking_number}/severity",
+        {"severity": "2", "reason": "Production disrupted.", "override_quota_reason": ""},
+    )
+    assert response.status_code == 302
+    response = agent_client.get("/console/")
+    assert refs(response.context["requests"]) == []

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
+from casedesk.customers import services as customers
 from casedesk.lib import clock
 from tests.cases.helpers import pt
 
@@ -200,3 +204,33 @@ def test_the_reopen_form_shows_while_the_service_still_allows_reopening(alice_cl
     with clock.pinned(last_moment + dt.timedelta(seconds=1)):
         page = alice_client.get(f"/portal/cases/{case.tracking_number}/").content.decode()
     assert 'id="reopen"' not in page
+
+
+@pytest.mark.parametrize(
+    ("at", "current"),
+    [
+        # 19:00 PT on the term's last day is already 2028-01-01 in UTC: still current.
+        (pt(2027, 12, 31, 19, 0), True),
+        # 21:00 PT the day before the term starts is 2026-01-01 in UTC: not yet current.
+        (pt(2025, 12, 31, 21, 0), False),
+    ],
+)
+def test_the_current_badge_decides_the_day_on_the_terms_calendar(client, world, at, current):
+    assert at.date() != at.astimezone(ZoneInfo("America/Los_Angeles")).date()
+    client.login(username="bob", password="pw")
+    with clock.pinned(at):
+        page = client.get("/portal/subscription/").content.decode()
+    assert ('<span class="badge ok">current</span>' in page) is current
+
+
+def test_a_refused_patch_request_shows_on_the_case_with_the_terms_reason(client, world):
+    client.login(username="bob", password="pw")
+    case = cs.open_case(world.bob, channel="web", subject="Scheduler crash")
+    url = f"/portal/cases/{case.tracking_number}/"
+    response = client.post(url + "patch/", {"summary": "Hotfix for the scheduler"})
+    assert response.status_code == 400
+    page = client.get(url).content.decode()
+    timeline = re.search(r'<ul class="timeline" id="timeline">(.*?)</ul>', page, re.S)
+    assert timeline is not None
+    assert "Emergency patch refused" in timeline.group(1)
+    assert escape(customers.patch_refusal(world.globex_sub)) in timeline.group(1)

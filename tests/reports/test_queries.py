@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from casedesk.cases import services as cs
+from casedesk.lib import clock
 from casedesk.reports import queries as q
 
 from .conftest import FROM, NOW, OVERRIDE_REASON, REFUND_REASON, TO
@@ -177,3 +179,14 @@ def test_it_puts_a_case_in_the_month_of_its_pacific_receipt(world, now):
     months = by_label(result().by_month)
     assert (months["2026-10"].cases, months["2026-10"].median_wall) == (1, 20)
     assert months["2026-11"].cases == 0
+
+
+def test_a_request_answered_by_setting_its_severity_counts_as_confirmed(world):
+    received = dt.datetime(2026, 11, 10, 18, 0, tzinfo=dt.UTC)
+    with clock.pinned(received):
+        case = cs.open_case(world.alice, channel="web", subject="down", requested_severity=2)
+        cs.change_severity(world.agent, case, 2, "Production disrupted.")
+    f = q.Filters(FROM, TO, tz=TZ)
+    rows = {s.level: s for s in q.severity_changes(f, q.attainment(f, NOW))}
+    premium = rows["premium"]
+    assert (premium.requests_pending, premium.requests_confirmed, premium.raised) == (0, 1, 1)

@@ -98,7 +98,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Open a case")
 def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
     """Opened through the API channel; it starts at the web form's initial severity (the terms'
-    `channels.web.initial_severity`). A higher requested severity waits for an engineer."""
+    `channels.web.initial_severity`). A higher requested severity waits for an engineer. An
+    initial severity the incident quota counts is charged to it; with the quota used up the case
+    opens at the next severity the quota does not count, the initial one waiting as a request."""
     contact = require_contact(request, "open cases")
     case = cs.open_case(
         contact,

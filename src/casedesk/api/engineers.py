@@ -87,7 +87,9 @@ def note(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
 @router.post("/cases/{ref}/severity", response={200: CaseOut, **ERRORS})
 def change_severity(request: HttpRequest, ref: str, payload: SeverityIn) -> Any:
     """Change the severity with a reason; past the incident quota, only with
-    `override_quota_reason`."""
+    `override_quota_reason` (a refusal is kept in the case history). Setting exactly the
+    severity a pending request asks for confirms the request. A resolved or closed case's
+    severity cannot change."""
     case = case_for(request, ref)
     cs.change_severity(
         require_engineer(request, "change a case's severity"),

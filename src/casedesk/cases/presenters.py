@@ -37,13 +37,23 @@ def _summary(event: CaseEvent) -> str:
         case EventKind.SEVERITY_REQUESTED:
             return f"Asked for Severity {d.get('requested')} (currently {d.get('current')})"
         case EventKind.SEVERITY_CHANGED:
-            return f"Severity {d.get('from')} → {d.get('to')}"
+            answered = " (the customer's request, confirmed)" if d.get("request") else ""
+            return f"Severity {d.get('from')} → {d.get('to')}{answered}"
         case EventKind.SEVERITY_DECLINED:
             return f"Request for Severity {d.get('requested')} declined; stays at {d.get('kept')}"
         case EventKind.STATUS_CHANGED:
             return f"Status {d.get('from')} → {d.get('to')}"
         case EventKind.EXCLUDED:
             return f"Closed as out of scope, exclusion ({d.get('code')}): {d.get('exclusion')}"
+        case EventKind.QUOTA_REFUSED:
+            return (
+                f"Raise to Severity {d.get('requested')} refused: incident quota used up "
+                f"({d.get('quota')})"
+            )
+        case EventKind.QUOTA_CHARGED | EventKind.QUOTA_OVERRIDDEN:
+            return f"{EventKind(event.kind).label} ({d.get('quota')})"
+        case EventKind.PATCH_REFUSED:
+            return "Emergency patch refused"
         case EventKind.ASSIGNED:
             return f"Assigned to {d.get('assignee') or 'nobody'}"
         case _:
@@ -116,4 +126,3 @@ def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
         late_by=duration(outcome.late_by) if outcome.late_by else "",
         opens_at=opens,
     )
-

@@ -235,7 +235,8 @@ def subscription(request: HttpRequest) -> HttpResponse:
             "level": sub.level_terms,
             "limit": customers.contact_limit_text(sub),
             "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,
-            "current": sub.starts_on <= now.date() <= sub.ends_on,
+            # "Today" on the terms' calendar, never the UTC date.
+            "current": sub.status_on(sub.local_date(now)) == "current",
         }
         for sub in subs
     ]

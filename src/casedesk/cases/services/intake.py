@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 
-from casedesk.cases.models import Case, Channel, EventKind, SeverityRequest, Status
+from casedesk.cases.models import Case, CaseEvent, Channel, EventKind, SeverityRequest, Status
 from casedesk.customers import services as customers
-from casedesk.customers.models import Release, SupportContact
+from casedesk.customers.models import Release, Subscription, SupportContact
 from casedesk.lib import clock
 from casedesk.terms import Terms
 
@@ -50,6 +51,92 @@ def _release(product: str, version: str) -> Release | None:
     return Release.objects.filter(product__iexact=product, version__iexact=version).first()
 
 
+@dataclass(frozen=True)
+class _Opening:
+    """The severity a case opens at, after the incident quota had its say."""
+
+    severity: int
+    requested: int | None
+    charged: customers.QuotaStatus | None = None  # charged an incident; the quota after it
+    refused: customers.QuotaExceeded | None = None  # wanted `channel_severity`, quota used up
+    wanted: int = 0
+    quota_severities: tuple[int, ...] = ()
+
+    def events(self, case: Case, at: dt.datetime) -> list[CaseEvent]:
+        """The engineers' internal record of the quota decision (none when the quota had none)."""
+        if self.charged is not None:
+            return [
+                new_event(
+                    case,
+                    EventKind.QUOTA_CHARGED,
+                    None,
+                    at,
+                    public=False,
+                    severity=self.severity,
+                    quota=self.charged.text,
+                )
+            ]
+        if self.refused is not None:
+            return [
+                new_event(
+                    case,
+                    EventKind.QUOTA_REFUSED,
+                    None,
+                    at,
+                    public=False,
+                    reason=self.refused.message,
+                    requested=self.wanted,
+                    opened_at=self.severity,
+                    quota=self.refused.status.text,
+                )
+            ]
+        return []
+
+    def explanation(self) -> str:
+        """For the customer, on the pending request: why the case is not at its channel's
+        severity. Empty when it is."""
+        if self.refused is None:
+            return ""
+        severities = "/".join(str(s) for s in self.quota_severities)
+        return (
+            f"This case would start at Severity {self.wanted}, but the subscription's Severity "
+            f"{severities} incidents are used up ({self.refused.status.text}). It is opened at "
+            f"Severity {self.severity}; a support engineer will confirm Severity {self.wanted} "
+            "(an override of the quota) or decline it."
+        )
+
+
+def _opening(
+    subscription: Subscription,
+    case_ref: str,
+    severity: int,
+    requested: int | None,
+    at: dt.datetime,
+) -> _Opening:
+    """Terms: an incident is charged when it first holds a quota severity, and a channel's
+    initial severity (a terms setting, 2 in some files) is such a moment.
+
+    With the quota used up the case is still opened (nothing is lost; mail is never refused
+    for it): at the most urgent severity the quota does not count, keeping the channel's
+    severity as a pending request that an engineer confirms with an override, or declines.
+    """
+    quota = subscription.level_terms.quota
+    if quota is None or not customers.quota_applies(subscription, severity):
+        return _Opening(severity, requested)
+    try:
+        entry = customers.charge_incident(None, subscription, case_ref=case_ref, at=at)
+    except customers.QuotaExceeded as exc:
+        lower = next((s for s in range(severity + 1, 5) if s not in quota.severities), None)
+        if lower is None:  # the terms count every severity below this one too
+            raise CaseError(f"Severity {severity} is refused. {exc.message}") from None
+        wanted = min(requested or severity, severity)
+        return _Opening(
+            lower, wanted, refused=exc, wanted=severity, quota_severities=quota.severities
+        )
+    charged = customers.quota_status(subscription, at) if entry is not None else None
+    return _Opening(severity, requested, charged=charged)
+
+
 @retry_on_lock
 def open_case(
     contact: SupportContact,
@@ -87,9 +174,11 @@ def open_case(
     # follow-up) no savepoint is taken, as a failure here fails the caller's unit of work.
     with transaction.atomic(savepoint=False):
         number = next_number()
+        ref = tracking_number(terms.tracking_prefix, number)
+        opening = _opening(subscription, ref, severity, requested_severity, received_at)
         case = Case(
             number=number,
-            tracking_number=tracking_number(terms.tracking_prefix, number),
+            tracking_number=ref,
             customer_id=contact.customer_id,
             subscription=subscription,
             contact=contact,
@@ -102,13 +191,13 @@ def open_case(
             version=version[:50],
             release=release,
             version_exclusion=exclusion or "",
-            requested_severity=requested_severity,
+            requested_severity=opening.requested,
             severity_request=(
                 SeverityRequest.PENDING
-                if requested_severity and requested_severity < severity
+                if opening.requested and opening.requested < opening.severity
                 else SeverityRequest.NONE
             ),
-            severity=severity,
+            severity=opening.severity,
             status=Status.NEW,
             received_at=received_at,
             updated_at=received_at,
@@ -123,10 +212,11 @@ def open_case(
                 body=case.description,
                 message_id=message_id,
                 channel=channel,
-                severity=severity,
+                severity=opening.severity,
                 requested_severity=requested_severity,
                 follows=follows.tracking_number if follows else None,
-            )
+            ),
+            *opening.events(case, received_at),
         ]
         if case.severity_request == SeverityRequest.PENDING:
             events.append(
@@ -136,8 +226,9 @@ def open_case(
                     contact,
                     received_at,
                     public=True,
-                    requested=requested_severity,
-                    current=severity,
+                    reason=opening.explanation(),
+                    requested=case.requested_severity,
+                    current=case.severity,
                 )
             )
         # The SLA fields go in with the case's INSERT; they are derived from the same events.

@@ -32,6 +32,9 @@ def request_patch(
     at = at or clock.now()
     refusal = customers.patch_refusal(case.subscription)
     if refusal:
+        # The refusal is history: both sides see what was asked and the terms' reason.
+        with transaction.atomic():
+            record(case, EventKind.PATCH_REFUSED, actor, at, body=summary, reason=refusal)
         raise CaseError(refusal, field="summary")
     with transaction.atomic():
         record(case, EventKind.PATCH_REQUESTED, actor, at, body=summary)
