@@ -8,9 +8,10 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from casedesk.cases import services as cs
-from casedesk.cases.models import Case, CaseEvent
+from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.sla_cli import verify_cases
 from casedesk.lib import clock
 
@@ -61,6 +62,7 @@ def _clone(cases: list[Case], copies: int) -> None:
                 )
                 ev_copy.pk = None
                 ev_copy.case_id = clone.pk
+                ev_copy.digest = ev_copy.content_digest()  # as recorded for that case
                 new_events.append(ev_copy)
         CaseEvent.objects.bulk_create(new_events)
 
@@ -73,7 +75,9 @@ def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
     assert Case.objects.count() == 10_000
     out = io.StringIO()
     assert verify_cases(out) == 0
-    assert out.getvalue().strip().endswith("10000 cases checked, 0 with drift")
+    assert out.getvalue().strip().endswith(
+        "10000 cases checked, 0 with drift, 0 with history edited after the fact"
+    )
 
     victim = Case.objects.exclude(response_deadline=None).order_by("?").first()
     stored = victim.response_deadline
@@ -83,7 +87,7 @@ def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
     text = out.getvalue()
     assert f"{victim.tracking_number}: response_deadline stored " in text
     assert " 2030 " in text.split("stored ", 1)[1].split(", events say", 1)[0]
-    assert "10000 cases checked, 1 with drift" in text
+    assert "10000 cases checked, 1 with drift, 0 with history edited" in text
 
 
 def test_explain_shows_the_steps_and_every_severity_change(world):
@@ -141,3 +145,53 @@ def test_recompute_applies_the_revised_rule_to_a_stored_deadline(world):
     out = io.StringIO()
     call_command("sla", "recompute", stdout=out)
     assert "0 recomputed" in out.getvalue()
+
+
+def _tamper(sql: str, *params: object) -> None:
+    """Edit the event log as someone with database access could: past the append-only
+    triggers (which refuse it from any ordinary connection)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks for ALTER
+            cursor.execute("ALTER TABLE cases_caseevent DISABLE TRIGGER USER")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE cases_caseevent ENABLE TRIGGER USER")
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'cases_caseevent'"
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute(sql, params)
+        for _, create in triggers:
+            cursor.execute(create)
+
+
+def test_verify_reports_an_event_edited_after_the_fact(world):
+    case = cs.open_case(world.alice, channel="web", subject="Slow", received_at=pt(2026, 11, 23))
+    with clock.pinned(pt(2026, 11, 23, 1)):
+        cs.respond(world.agent, case, "Looking into it.")
+    reply = case.events.get(kind=EventKind.REPLIED)
+    assert verify_cases(io.StringIO()) == 0
+    # Someone rewrites what the engineer said; the SLA fields cannot show it, the digest does.
+    _tamper("UPDATE cases_caseevent SET body = %s WHERE id = %s", "Fixed already.", reply.pk)
+    out = io.StringIO()
+    assert verify_cases(out) == 1
+    text = out.getvalue()
+    assert f"{case.tracking_number}: event {reply.pk} (Replied" in text
+    assert "was changed after it was recorded" in text
+    assert "0 with drift, 1 with history edited after the fact" in text
+
+
+def test_verify_reports_a_deleted_receipt_instead_of_failing(world):
+    case = cs.open_case(world.alice, channel="web", subject="Slow", received_at=pt(2026, 11, 23))
+    _tamper(
+        "DELETE FROM cases_caseevent WHERE case_id = %s AND kind = %s",
+        case.pk,
+        EventKind.RECEIVED,
+    )
+    out = io.StringIO()
+    assert verify_cases(out) == 1
+    assert f"{case.tracking_number}: its 'received' event is missing" in out.getvalue()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 
 class Channel(models.TextChoices):
@@ -141,12 +145,44 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # RFC 5322 Message-ID of the mail that carried (or announced) this event, for threading.
     message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    # A keyed digest of the content as recorded (`content_digest`), so `sla verify` can tell an
+    # event edited after the fact. NULL: recorded before digests existed (and nullable so that
+    # SQLite adds the column in place, keeping the append-only triggers).
+    digest = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def content_digest(self, secret: str | bytes | None = None) -> str:
+        """HMAC-SHA256 (keyed by the secret key) over everything the event says."""
+        content = [
+            self.case_id if self.case_id is not None else self.case.pk,
+            self.kind,
+            self.actor_id,
+            self.actor_label,
+            self.at.astimezone(dt.UTC).isoformat(),
+            self.public,
+            self.body,
+            self.reason,
+            self.data,
+            self.message_id,
+        ]
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return salted_hmac(
+            "casedesk.cases.CaseEvent", text, secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    def edited_after_the_fact(self) -> bool:
+        """True when the stored content no longer matches its digest under any known key."""
+        if not self.digest:
+            return False  # recorded before digests: nothing to tell
+        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return not any(
+            constant_time_compare(self.digest, self.content_digest(key)) for key in keys
+        )
 
 
 class Attachment(models.Model):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandError
 
-from casedesk.cases.models import Case, CaseEvent
+from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.services.sla_fields import (
     Recomputed,
     SeverityStep,
@@ -111,8 +111,9 @@ def explain_case(stdout: TextIO, ref: str) -> None:
 
 
 def verify_cases(stdout: TextIO, batch: int = 2000) -> int:
-    """Recompute every case's SLA fields from its events; report drift. Returns the exit code."""
-    checked = drifted = 0
+    """Recompute every case's SLA fields from its events and check each event against its
+    digest; report drift and edited history. Returns the exit code."""
+    checked = drifted = edited = 0
     last_id = 0
     while True:
         cases = list(
@@ -126,21 +127,50 @@ def verify_cases(stdout: TextIO, batch: int = 2000) -> int:
         for event in CaseEvent.objects.filter(case_id__in=events).order_by("at", "id"):
             events[event.case_id].append(event)
         for case in cases:
-            diffs = drift(case, events[case.pk])
-            if diffs:
-                drifted += 1
-                tz = case.terms_version.terms.calendar.timezone
-                for name, (stored, derived) in diffs.items():
-                    stdout.write(
-                        f"{case.tracking_number}: {name} stored {_value(stored, tz)}, "
-                        f"events say {_value(derived, tz)}"
-                    )
+            tz = case.terms_version.terms.calendar.timezone
+            history = _history_problems(case, events[case.pk], tz)
+            edited += bool(history)
+            for line in history:
+                stdout.write(line)
+            diffs = drift(case, events[case.pk]) if _has_receipt(events[case.pk]) else {}
+            drifted += bool(diffs)
+            for name, (stored, derived) in diffs.items():
+                stdout.write(
+                    f"{case.tracking_number}: {name} stored {_value(stored, tz)}, "
+                    f"events say {_value(derived, tz)}"
+                )
         checked += len(cases)
         last_id = cases[-1].pk
-    stdout.write(f"{checked} cases checked, {drifted} with drift")
+    stdout.write(
+        f"{checked} cases checked, {drifted} with drift, {edited} with history edited after "
+        "the fact"
+    )
     if drifted:
         stdout.write("The events are the truth: `casedesk sla recompute` stores what they say.")
-    return 1 if drifted else 0
+    if edited:
+        stdout.write(
+            "Edited events were changed in the database outside casedesk (the log is "
+            "append-only): restore them from a backup before trusting these cases' figures."
+        )
+    return 1 if drifted or edited else 0
+
+
+def _has_receipt(events: list[CaseEvent]) -> bool:
+    return any(e.kind == EventKind.RECEIVED for e in events)
+
+
+def _history_problems(case: Case, events: list[CaseEvent], tz: str) -> list[str]:
+    """What the stored history shows was changed after it was recorded, where it can tell:
+    an event whose content no longer matches its digest, or a case without its receipt."""
+    lines = [
+        f"{case.tracking_number}: event {e.pk} ({e.get_kind_display()}, {_fmt(e.at, tz)}) "
+        "was changed after it was recorded"
+        for e in events
+        if e.edited_after_the_fact()
+    ]
+    if not _has_receipt(events):
+        lines.append(f"{case.tracking_number}: its 'received' event is missing (deleted?)")
+    return lines
 
 
 def recompute_cases(stdout: TextIO, batch: int = 2000) -> int:
