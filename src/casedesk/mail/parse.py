@@ -608,6 +608,13 @@ def html_to_text(value: str) -> str:
 # Subject and recipients -------------------------------------------------------------------
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters; a cut one ends in "…" so no one takes it as whole."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
 def find_severity(subject: str) -> int | None:
     match = _SEVERITY.search(subject or "")
     return int(match.group(1)) if match else None

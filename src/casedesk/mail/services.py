@@ -46,6 +46,8 @@ def access_inbound(user: Any, pk: int) -> InboundMessage:
 class _ChosenContactDesk(intake.CaseServicesDesk):
     """The real desk, except that the sender is the contact an engineer chose."""
 
+    decided_by_engineer = True
+
     def __init__(self, contact: SupportContact) -> None:
         self.contact = contact
 
