@@ -450,3 +450,66 @@ def test_an_engineer_may_still_attach_a_held_bounce_to_a_contact(desk: Any) -> N
     case = case_of(reply)
     assert case.contact == desk.alice
     assert mail.outbox == []  # still never answered
+
+
+def _files(root: str) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*") if p.is_file())
+
+
+TRACE = ("trace.log", "text/plain", b"stack trace\n" * 100)
+
+
+def test_an_attempt_rolled_back_by_a_duplicate_message_id_leaves_no_file(
+    desk: Any, settings: Any, tmp_path: Path
+) -> None:
+    from casedesk.cases.models import Attachment, Case
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    class RacingDesk(intake.CaseServicesDesk):
+        raced = False
+
+        def open_case(self, contact: Any, parsed: Any, received_at: Any) -> Any:
+            case = super().open_case(contact, parsed, received_at)  # its file is written
+            if not RacingDesk.raced:
+                RacingDesk.raced = True
+                # Another delivery stores the same Message-ID first: this attempt's own insert
+                # of the record fails, and the whole attempt rolls back after its file exists.
+                InboundMessage.objects.create(
+                    message_id=parsed.message_id, raw=b"", received_at=NOW
+                )
+            return case
+
+    raw = make_mail(message_id="<race@acme.example>", attachments=[TRACE])
+    reply = intake.accept(
+        raw, envelope_from="alice@acme.example", recipients=[SUPPORT], desk=RacingDesk()
+    )
+    assert RacingDesk.raced and reply.startswith("250 OK: CASE-")
+    [attachment] = Attachment.objects.all()
+    assert Case.objects.count() == 1
+    assert _files(settings.MEDIA_ROOT) == [attachment.file.name]  # the committed case's only
+    assert attachment.file.read() == TRACE[2]
+
+
+def test_a_message_whose_processing_fails_leaves_no_file(
+    desk: Any, settings: Any, tmp_path: Path
+) -> None:
+    from casedesk.cases.models import Attachment
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    class FailingDesk(intake.CaseServicesDesk):
+        def open_case(self, *args: Any) -> Any:
+            super().open_case(*args)  # its file is written, then a later step fails
+            raise RuntimeError("disk on fire")
+
+    raw = make_mail(attachments=[TRACE])
+    reply = intake.accept(
+        raw, envelope_from="a@acme.example", recipients=[SUPPORT], desk=FailingDesk()
+    )
+    assert reply == intake.REPLY_RETRY  # both attempts (whole, then in a savepoint) rolled back
+    assert InboundMessage.objects.get().status == "failed"
+    assert not Attachment.objects.exists()
+    assert _files(settings.MEDIA_ROOT) == []
+    assert accept(raw).startswith("250 OK: CASE-")  # the redelivery stores its file
+    assert _files(settings.MEDIA_ROOT) == [Attachment.objects.get().file.name]

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
 from casedesk.lib import clock
-from tests.cases.helpers import pt
+from tests.cases.helpers import REFUSED_AFTER_THE_FILE, files_in, pt, refused_after_the_file
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +200,19 @@ def test_the_reopen_form_shows_while_the_service_still_allows_reopening(alice_cl
     with clock.pinned(last_moment + dt.timedelta(seconds=1)):
         page = alice_client.get(f"/portal/cases/{case.tracking_number}/").content.decode()
     assert 'id="reopen"' not in page
+
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks, as in production
+def test_a_refused_reply_with_files_leaves_no_file_behind(alice_client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    case = cs.open_case(world.alice, channel="web", subject="x")
+    upload = SimpleUploadedFile("trace.log", b"stack\n", content_type="text/plain")
+    with refused_after_the_file():
+        response = alice_client.post(
+            f"/portal/cases/{case.tracking_number}/reply/",
+            {"body": "the trace", "attachments": [upload]},
+        )
+    assert response.status_code == 400
+    assert REFUSED_AFTER_THE_FILE in response.content.decode()
+    assert files_in(settings.MEDIA_ROOT) == []
+    assert not case.attachments.exists()

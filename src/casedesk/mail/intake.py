@@ -29,7 +29,7 @@ from django.db import (
     transaction,
 )
 
-from casedesk.lib import clock
+from casedesk.lib import clock, txfiles
 from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.models import (
     InboundMessage,
@@ -219,6 +219,21 @@ def accept(
     """
     desk = desk or default_desk()
     parsed = parse(raw, recipients, desk)
+    try:
+        return _accept(raw, parsed, envelope_from, recipients, source, desk)
+    finally:
+        # Files written by a rolled-back attempt or savepoint (attachments) are removed.
+        txfiles.settle()
+
+
+def _accept(
+    raw: bytes,
+    parsed: ParsedMessage,
+    envelope_from: str | None,
+    recipients: list[str],
+    source: str,
+    desk: Desk,
+) -> str:
     problems = list(parsed.problems)
     try:
         if _stored(parsed.message_id):
@@ -234,6 +249,7 @@ def accept(
         parsed.problems[:] = problems  # what the rolled-back attempt noted is not the record's
         if not isinstance(exc, (_Stored, IntegrityError, *_permanent_errors(desk))):
             log.warning("message %s failed once; trying again", parsed.message_id, exc_info=True)
+    txfiles.settle()  # before the careful path writes the files again, under the same names
     with transaction.atomic():
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:
