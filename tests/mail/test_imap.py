@@ -195,7 +195,8 @@ def test_it_reads_the_return_path() -> None:
     assert imap.return_path(raw) is None
     assert imap.return_path(b"Return-Path: <>\r\n" + raw) == ""
     assert imap.return_path(b"Return-Path: <b@x.example>\r\n" + raw) == "b@x.example"
-    assert imap.return_path(b"Return-Path: garbage\r\n" + raw) == ""
+    assert imap.return_path(b"Return-Path:  < >\r\n" + raw) == ""
+    assert imap.return_path(b"Return-Path: garbage\r\n" + raw) is None
 
 
 def test_it_threads_by_the_delivered_to_reply_address(

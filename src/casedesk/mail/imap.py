@@ -125,12 +125,14 @@ def _headers(raw: bytes) -> Message:
 
 def return_path(raw: bytes) -> str | None:
     """The envelope sender the delivery agent recorded: "" for the null sender <> (a bounce),
-    None when there is no Return-Path (then the envelope is unknown, not null)."""
+    None when there is no readable Return-Path (the envelope is unknown then, not null)."""
     value = _headers(raw).get("Return-Path")
     if value is None:
         return None
+    if not str(value).strip("<> \t\r\n"):
+        return ""
     _, address = parseaddr(str(value))
-    return address if "@" in address else ""
+    return address if "@" in address else None
 
 
 def recipients_of(raw: bytes) -> list[str]:
