@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case, PatchRequest
 from casedesk.lib import clock
+from tests.cases.helpers import REFUSED_AFTER_THE_FILE, files_in, refused_after_the_file
 
 from .conftest import NOW, open_case, refused
 
@@ -188,3 +189,16 @@ def test_an_upload_without_a_file_is_refused(alice, case):
     response = alice.upload(_url(case, "/attachments"), body="no file")
     assert response.status_code == 400
     assert response.json()["detail"] == "File is required."
+
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks, as in production
+def test_a_refused_upload_leaves_no_file_behind(alice, agent, case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with refused_after_the_file():
+        upload = SimpleUploadedFile("trace.log", b"stack\n", content_type="text/plain")
+        refused(alice.upload(_url(case, "/attachments"), file=upload), 400, REFUSED_AFTER_THE_FILE)
+        upload = SimpleUploadedFile("fix.patch", b"diff\n", content_type="text/plain")
+        response = agent.upload(_url(case, "/attachments"), file=upload, body="A patch.")
+        refused(response, 400, REFUSED_AFTER_THE_FILE)
+    assert files_in(settings.MEDIA_ROOT) == []
+    assert not case.attachments.exists()

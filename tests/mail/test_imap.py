@@ -176,6 +176,29 @@ def test_it_acknowledges_imap_mail_since_the_envelope_is_unknown_not_null(
     assert [m.to for m in mail.outbox] == [["alice@acme.example"]]
 
 
+def test_the_return_path_reaches_intake_as_the_envelope_sender(
+    ready: Any, mailbox: MailBoxUnencrypted
+) -> None:
+    from django.core import mail
+
+    mailbox.append(b"Return-Path: <alice@acme.example>\r\n" + make_mail(subject="one"), "INBOX")
+    mailbox.append(b"Return-Path: <>\r\n" + make_mail(subject="Undelivered Mail"), "INBOX")
+    assert imap.fetch_once().accepted == 2
+    stored = InboundMessage.objects.order_by("pk").values_list("envelope_from", "status")
+    assert list(stored) == [("alice@acme.example", "processed"), ("", "held_unverified")]
+    assert Case.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["alice@acme.example"]]  # the first one's ack only
+
+
+def test_it_reads_the_return_path() -> None:
+    raw = make_mail()
+    assert imap.return_path(raw) is None
+    assert imap.return_path(b"Return-Path: <>\r\n" + raw) == ""
+    assert imap.return_path(b"Return-Path: <b@x.example>\r\n" + raw) == "b@x.example"
+    assert imap.return_path(b"Return-Path:  < >\r\n" + raw) == ""
+    assert imap.return_path(b"Return-Path: garbage\r\n" + raw) is None
+
+
 def test_it_threads_by_the_delivered_to_reply_address(
     ready: Any, mailbox: MailBoxUnencrypted
 ) -> None:

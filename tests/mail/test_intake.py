@@ -193,9 +193,17 @@ def test_it_never_answers_automated_mail(desk: Any) -> None:
     accept(make_mail(sender="alice@acme.example", headers={"Precedence": "bulk"}))
     accept(make_mail(sender="carol@initech.example"), envelope_from="")
     assert mail.outbox == []
-    statuses = list(InboundMessage.objects.order_by("pk").values_list("status", flat=True))
-    # A contact's automated mail that answers no case is held; a bounce-like envelope is not.
-    assert statuses == ["held_unverified", "held_unverified", "processed"]
+    held = InboundMessage.objects.order_by("pk").values_list("status", "error")
+    # A contact's automated mail that answers no case is held, a null envelope sender's too.
+    assert list(held) == [
+        ("held_unverified", "The sender is not an active support contact."),
+        ("held_unverified", "An automated message that answers no case."),
+        (
+            "held_unverified",
+            "A bounce or delivery status notification (null envelope sender <>) that answers "
+            "no case.",
+        ),
+    ]
 
 
 def test_it_refuses_oversized_attachments_and_says_the_limit(desk: Any) -> None:
@@ -321,3 +329,187 @@ def test_it_mails_nothing_when_intake_rolls_back(desk: Any) -> None:
         accept(make_mail())
         raise RuntimeError("crash before the commit")
     assert (OutboundMessage.objects.count(), mail.outbox) == (0, [])
+
+
+LONG_SUBJECT = "Scheduler crash after upgrade: " + " ".join(
+    f"node{n}.acme.example" for n in range(40)
+)
+
+
+def test_a_long_subject_is_shortened_for_the_case_and_kept_whole_in_its_first_message(
+    desk: Any,
+) -> None:
+    from casedesk.cases.models import Case
+
+    limit = Case._meta.get_field("subject").max_length
+    assert len(LONG_SUBJECT) > limit
+    reply = accept(make_mail(subject=LONG_SUBJECT, body="Logs follow."))
+    case = case_of(reply)  # opened, not refused or held
+    assert len(case.subject) == limit
+    assert case.subject == LONG_SUBJECT[: limit - 1].rstrip() + "…"
+    assert case.description == f"Subject: {LONG_SUBJECT}\n\nLogs follow."
+    received = case.events.get(kind="received")
+    assert received.body == case.description  # what the case page shows
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == "processed"
+    assert inbound.subject == LONG_SUBJECT[:254].rstrip() + "…"
+    [ack] = mail.outbox
+    assert ack.to == ["alice@acme.example"]
+
+
+def test_the_case_page_shows_the_whole_long_subject(desk: Any) -> None:
+    from django.test import Client
+
+    case = case_of(accept(make_mail(subject=LONG_SUBJECT)))
+    client = Client()
+    client.force_login(desk.agent)
+    page = client.get(f"/console/cases/{case.tracking_number}/").content.decode()
+    assert f"Subject: {LONG_SUBJECT}" in page
+
+
+def test_a_short_subject_leaves_the_description_alone(desk: Any) -> None:
+    case = case_of(accept(make_mail(subject="Short", body="Logs follow.")))
+    assert (case.subject, case.description) == ("Short", "Logs follow.")
+
+
+def test_a_reply_with_a_long_subject_lands_on_its_case(desk: Any) -> None:
+    case = case_of(accept(make_mail(subject="first")))
+    raw = make_mail(subject=f"Re: [{case.tracking_number}] {LONG_SUBJECT}", body="more")
+    assert accept(raw) == f"250 OK: {case.tracking_number}"
+    assert case.events.filter(kind="customer_replied").count() == 1
+    inbound = InboundMessage.objects.get(subject__startswith="Re:")
+    assert inbound.subject == f"Re: [{case.tracking_number}] {LONG_SUBJECT}"[:254].rstrip() + "…"
+
+
+def test_a_null_sender_never_opens_a_case_and_is_never_answered(desk: Any) -> None:
+    from casedesk.cases import services as cs
+    from casedesk.cases.models import Case
+
+    open_case = case_of(accept(make_mail(subject="open one")))
+    closed = cs.open_case(desk.alice, channel="web", subject="done", received_at=NOW)
+    cs.close(desk.agent, closed, at=NOW)
+    old = cs.open_case(
+        desk.alice, channel="web", subject="old", received_at=NOW - dt.timedelta(days=50)
+    )
+    cs.close(desk.agent, old, at=NOW - dt.timedelta(days=49))
+    mail.outbox.clear()
+    outbound = OutboundMessage.objects.count()
+    bounces = {
+        "new": make_mail(subject="Delivery Status Notification (Failure)"),
+        "open": make_mail(subject=f"Re: [{open_case.tracking_number}] open one", body="x"),
+        "closed": make_mail(subject=f"Re: [{closed.tracking_number}] done"),
+        "old": make_mail(subject=f"Re: [{old.tracking_number}] old"),
+        "stranger": make_mail(sender="mailer-daemon@mx.example", subject="Undelivered"),
+    }
+    replies = {key: accept(raw, envelope_from="") for key, raw in bounces.items()}
+    with clock.pinned(dt.datetime(2028, 6, 1, 12, tzinfo=dt.UTC)):  # after the subscription
+        replies["unentitled"] = accept(make_mail(subject="late"), envelope_from="<>")
+    assert replies == {
+        "new": intake.REPLY_HELD,
+        "open": f"250 OK: {open_case.tracking_number}",  # added to the case it names
+        "closed": intake.REPLY_HELD,
+        "old": intake.REPLY_HELD,
+        "stranger": intake.REPLY_HELD,
+        "unentitled": intake.REPLY_HELD,
+    }
+    assert Case.objects.count() == 3  # no new case, no follow-up case
+    closed.refresh_from_db()
+    assert (closed.status, closed.events.filter(kind="customer_replied").count()) == ("closed", 0)
+    assert mail.outbox == []  # no acknowledgement, unverified-sender or refusal notice
+    assert OutboundMessage.objects.count() == outbound
+    errors = dict(
+        InboundMessage.objects.filter(status="held_unverified").values_list("subject", "error")
+    )
+    assert errors[f"Re: [{closed.tracking_number}] done"] == (
+        "A bounce or delivery status notification (null envelope sender <>) for "
+        f"{closed.tracking_number}, which is closed; not added, as that would reopen the case."
+    )
+
+
+def test_an_auto_reply_does_not_reopen_a_finished_case(desk: Any) -> None:
+    from casedesk.cases import services as cs
+
+    closed = cs.open_case(desk.alice, channel="web", subject="done", received_at=NOW)
+    cs.close(desk.agent, closed, at=NOW)
+    raw = make_mail(
+        subject=f"Automatic reply: [{closed.tracking_number}] done",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    assert accept(raw) == intake.REPLY_HELD
+    closed.refresh_from_db()
+    assert closed.status == "closed"
+
+
+def test_an_engineer_may_still_attach_a_held_bounce_to_a_contact(desk: Any) -> None:
+    from casedesk.mail import services
+
+    accept(make_mail(subject="Returned mail: see transcript"), envelope_from="")
+    held = InboundMessage.objects.get()
+    assert held.status == "held_unverified"
+    reply = services.attach(desk.agent, held, desk.alice)
+    case = case_of(reply)
+    assert case.contact == desk.alice
+    assert mail.outbox == []  # still never answered
+
+
+def _files(root: str) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*") if p.is_file())
+
+
+TRACE = ("trace.log", "text/plain", b"stack trace\n" * 100)
+
+
+def test_an_attempt_rolled_back_by_a_duplicate_message_id_leaves_no_file(
+    desk: Any, settings: Any, tmp_path: Path
+) -> None:
+    from casedesk.cases.models import Attachment, Case
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    class RacingDesk(intake.CaseServicesDesk):
+        raced = False
+
+        def open_case(self, contact: Any, parsed: Any, received_at: Any) -> Any:
+            case = super().open_case(contact, parsed, received_at)  # its file is written
+            if not RacingDesk.raced:
+                RacingDesk.raced = True
+                # Another delivery stores the same Message-ID first: this attempt's own insert
+                # of the record fails, and the whole attempt rolls back after its file exists.
+                InboundMessage.objects.create(
+                    message_id=parsed.message_id, raw=b"", received_at=NOW
+                )
+            return case
+
+    raw = make_mail(message_id="<race@acme.example>", attachments=[TRACE])
+    reply = intake.accept(
+        raw, envelope_from="alice@acme.example", recipients=[SUPPORT], desk=RacingDesk()
+    )
+    assert RacingDesk.raced and reply.startswith("250 OK: CASE-")
+    [attachment] = Attachment.objects.all()
+    assert Case.objects.count() == 1
+    assert _files(settings.MEDIA_ROOT) == [attachment.file.name]  # the committed case's only
+    assert attachment.file.read() == TRACE[2]
+
+
+def test_a_message_whose_processing_fails_leaves_no_file(
+    desk: Any, settings: Any, tmp_path: Path
+) -> None:
+    from casedesk.cases.models import Attachment
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    class FailingDesk(intake.CaseServicesDesk):
+        def open_case(self, *args: Any) -> Any:
+            super().open_case(*args)  # its file is written, then a later step fails
+            raise RuntimeError("disk on fire")
+
+    raw = make_mail(attachments=[TRACE])
+    reply = intake.accept(
+        raw, envelope_from="a@acme.example", recipients=[SUPPORT], desk=FailingDesk()
+    )
+    assert reply == intake.REPLY_RETRY  # both attempts (whole, then in a savepoint) rolled back
+    assert InboundMessage.objects.get().status == "failed"
+    assert not Attachment.objects.exists()
+    assert _files(settings.MEDIA_ROOT) == []
+    assert accept(raw).startswith("250 OK: CASE-")  # the redelivery stores its file
+    assert _files(settings.MEDIA_ROOT) == [Attachment.objects.get().file.name]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from casedesk.mail.loops import should_auto_reply
+from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.parse import parse_message
 from tests.mail.conftest import make_mail
 
@@ -36,3 +36,13 @@ def test_it_never_answers_our_own_addresses() -> None:
 def test_it_never_answers_a_message_without_a_sender() -> None:
     p = parse_message(b"Subject: x\r\n\r\nbody", max_attachment_bytes=1000)
     assert should_auto_reply(p, OWN) is False
+
+
+def test_it_tells_the_null_sender_from_an_unknown_one() -> None:
+    assert [is_null_sender(v) for v in ("", "<>", " <> ", None, "a@b.example")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]

@@ -130,3 +130,31 @@ def test_it_refuses_foreign_domains_and_malformed_recipients(live: tuple[Server,
     assert server.send(raw, to="someone@other.example").startswith("550 5.1.2")
     assert server.send(raw, to="@support.example").startswith("553")
     assert InboundMessage.objects.count() == 0
+
+
+def test_a_null_sender_opens_no_case_and_is_never_answered(live: tuple[Server, Sink]) -> None:
+    server, sink = live
+    number = tracking(server.send(make_mail(subject="first")))
+    assert len(sink.messages) == 1  # its acknowledgement
+    # From a contact's own address and with no automated header: only MAIL FROM:<> tells.
+    dsn = make_mail(subject="Delivery Status Notification (Failure)")
+    assert server.send(dsn, mail_from="<>") == "250 OK: received, held for review"
+    threaded = make_mail(subject=f"Re: [{number}] first", body="Undeliverable: see below")
+    assert server.send(threaded, mail_from="<>") == f"250 OK: {number}"
+    assert Case.objects.count() == 1
+    assert len(sink.messages) == 1  # nothing was mailed back
+    held = InboundMessage.objects.get(status="held_unverified")
+    assert (held.envelope_from, held.error) == (
+        "",
+        "A bounce or delivery status notification (null envelope sender <>) that answers no case.",
+    )
+
+
+def test_a_subject_longer_than_a_case_takes_still_opens_a_case(live: tuple[Server, Sink]) -> None:
+    server, sink = live
+    subject = "Upgrade fails on " + ", ".join(f"host{n}.acme.example" for n in range(30))
+    case = Case.objects.get(tracking_number=tracking(server.send(make_mail(subject=subject))))
+    assert case.subject.endswith("…") and len(case.subject) <= 300
+    assert case.description.startswith(f"Subject: {subject}\n\n")
+    [ack] = sink.messages
+    assert ack["Subject"].startswith(f"[{case.tracking_number}] Upgrade fails on host0")

@@ -12,7 +12,7 @@ from casedesk.cases import services as cs
 from casedesk.cases.models import Case
 from casedesk.customers import services as customers
 from casedesk.lib import clock
-from tests.cases.helpers import pt
+from tests.cases.helpers import REFUSED_AFTER_THE_FILE, files_in, pt, refused_after_the_file
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,19 @@ def test_a_refused_patch_request_shows_on_the_case_with_the_terms_reason(client,
     assert timeline is not None
     assert "Emergency patch refused" in timeline.group(1)
     assert escape(customers.patch_refusal(world.globex_sub)) in timeline.group(1)
+
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks, as in production
+def test_a_refused_reply_with_files_leaves_no_file_behind(alice_client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    case = cs.open_case(world.alice, channel="web", subject="x")
+    upload = SimpleUploadedFile("trace.log", b"stack\n", content_type="text/plain")
+    with refused_after_the_file():
+        response = alice_client.post(
+            f"/portal/cases/{case.tracking_number}/reply/",
+            {"body": "the trace", "attachments": [upload]},
+        )
+    assert response.status_code == 400
+    assert REFUSED_AFTER_THE_FILE in response.content.decode()
+    assert files_in(settings.MEDIA_ROOT) == []
+    assert not case.attachments.exists()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import getaddresses
+from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -91,7 +92,9 @@ def handle_one(
         return False
     try:
         # BODY.PEEK above did not set \Seen; nothing marks the message until the commit.
-        reply = accept(raw, envelope_from="", recipients=recipients_of(raw), source="imap")
+        reply = accept(
+            raw, envelope_from=return_path(raw), recipients=recipients_of(raw), source="imap"
+        )
     except Exception:
         log.exception("IMAP message %s was not accepted; left unseen for the next run", uid)
         return False
@@ -116,7 +119,23 @@ def fetch_raw(box: BaseMailBox, uid: str) -> bytes | None:
     return None
 
 
+def _headers(raw: bytes) -> Message:
+    return BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024], headersonly=True)
+
+
+def return_path(raw: bytes) -> str | None:
+    """The envelope sender the delivery agent recorded: "" for the null sender <> (a bounce),
+    None when there is no readable Return-Path (the envelope is unknown then, not null)."""
+    value = _headers(raw).get("Return-Path")
+    if value is None:
+        return None
+    if not str(value).strip("<> \t\r\n"):
+        return ""
+    _, address = parseaddr(str(value))
+    return address if "@" in address else None
+
+
 def recipients_of(raw: bytes) -> list[str]:
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024], headersonly=True)
+    headers = _headers(raw)
     values = [str(v) for name in RECIPIENT_HEADERS for v in headers.get_all(name) or []]
     return [addr for _, addr in getaddresses(values) if "@" in addr][:100]

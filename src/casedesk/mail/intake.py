@@ -29,15 +29,15 @@ from django.db import (
     transaction,
 )
 
-from casedesk.lib import clock
-from casedesk.mail.loops import should_auto_reply
+from casedesk.lib import clock, txfiles
+from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.models import (
     InboundMessage,
     InboundStatus,
     OutboundMessage,
     UnverifiedNotice,
 )
-from casedesk.mail.parse import ParsedMessage, clean_text, parse_message
+from casedesk.mail.parse import ParsedMessage, clean_text, parse_message, shorten
 from casedesk.mail.tokens import mail_domain, mail_local_part, verify_token
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ REPLY_DUPLICATE = "250 OK: already have it"
 REPLY_HELD = "250 OK: received, held for review"
 REPLY_KEPT = "250 OK: received, kept for an engineer"
 REPLY_RETRY = "451 4.3.0 Received but not processed; please try again later"
+SUBJECT_LENGTH = InboundMessage._meta.get_field("subject").max_length
 # Statuses whose processing did not finish: a redelivery processes them again.
 RETRYABLE = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 
@@ -54,6 +55,9 @@ class Desk(Protocol):
     """What intake needs from the case and customer apps."""
 
     permanent_errors: tuple[type[Exception], ...]
+    # True when an engineer chose the contact for a held message: automated mail is then
+    # added as that engineer decided, where intake on its own would hold it.
+    decided_by_engineer: bool
 
     def tracking_prefix(self) -> str | None: ...
     def contacts_for(self, address: str) -> list[Any]: ...
@@ -72,6 +76,8 @@ class CaseServicesDesk:
 
     Imports happen on first use, so a message is stored even when those apps are broken.
     """
+
+    decided_by_engineer = False
 
     @cached_property
     def cs(self) -> Any:
@@ -118,11 +124,18 @@ class CaseServicesDesk:
         return bool(contact.customer_id == case.customer_id)
 
     def open_case(self, contact: Any, parsed: ParsedMessage, received_at: dt.datetime) -> Any:
+        subject, description = parsed.subject or "(no subject)", parsed.text
+        limit = self.case_model._meta.get_field("subject").max_length
+        if len(subject) > limit:
+            # Mail is never refused for a long subject: the case gets it shortened, and its
+            # first message (the description, on the case page) starts with the whole of it.
+            description = f"Subject: {subject}\n\n{description}"
+            subject = shorten(subject, limit)
         return self.cs.open_case(
             contact,
             channel="email",
-            subject=parsed.subject or "(no subject)",
-            description=parsed.text,
+            subject=subject,
+            description=description,
             requested_severity=parsed.requested_severity,
             received_at=received_at,
             message_id=parsed.message_id,
@@ -154,7 +167,15 @@ class _Context:
     inbound: InboundMessage
     parsed: ParsedMessage
     desk: Desk
-    envelope_from: str | None
+    envelope_from: str | None  # None: unknown (an IMAP copy without Return-Path)
+
+    @property
+    def automated(self) -> str:
+        """What makes the message machine-sent ("" when nothing does): it is never answered
+        and never opens or reopens a case on its own."""
+        if is_null_sender(self.envelope_from):
+            return "A bounce or delivery status notification (null envelope sender <>)"
+        return "An automated message" if self.parsed.auto_submitted else ""
 
 
 def max_attachment_bytes() -> int:
@@ -185,26 +206,41 @@ def parse(raw: bytes, recipients: list[str], desk: Desk | None = None) -> Parsed
 def accept(
     raw: bytes,
     *,
-    envelope_from: str,
+    envelope_from: str | None,
     recipients: list[str],
     source: str = "smtp",
     desk: Desk | None = None,
 ) -> str:
     """Store one message and act on it; returns the SMTP reply to give the sender.
 
+    `envelope_from` is the reverse-path: SMTP's MAIL FROM, or for IMAP the Return-Path the
+    delivery agent wrote; "" is the null sender <> of bounces, None unknown (no Return-Path).
     Raises only when nothing could be committed (database down): the caller answers 451.
     """
     desk = desk or default_desk()
     parsed = parse(raw, recipients, desk)
-    # Only SMTP has an envelope; an IMAP copy's sender is unknown, not the null sender.
-    envelope = envelope_from if source == "smtp" else None
+    try:
+        return _accept(raw, parsed, envelope_from, recipients, source, desk)
+    finally:
+        # Files written by a rolled-back attempt or savepoint (attachments) are removed.
+        txfiles.settle()
+
+
+def _accept(
+    raw: bytes,
+    parsed: ParsedMessage,
+    envelope_from: str | None,
+    recipients: list[str],
+    source: str,
+    desk: Desk,
+) -> str:
     problems = list(parsed.problems)
     try:
         if _stored(parsed.message_id):
             # A redelivery is not processed again only to be rolled back: that would write its
             # files again and, on PostgreSQL, use up a tracking number (sequences never roll back).
             raise _Stored
-        return _accept_new(raw, parsed, envelope_from, recipients, source, desk, envelope)
+        return _accept_new(raw, parsed, envelope_from, recipients, source, desk)
     except (OperationalError, InterfaceError):
         raise  # database trouble: nothing is committed, the sender retries
     except Exception as exc:
@@ -213,11 +249,12 @@ def accept(
         parsed.problems[:] = problems  # what the rolled-back attempt noted is not the record's
         if not isinstance(exc, (_Stored, IntegrityError, *_permanent_errors(desk))):
             log.warning("message %s failed once; trying again", parsed.message_id, exc_info=True)
+    txfiles.settle()  # before the careful path writes the files again, under the same names
     with transaction.atomic():
         inbound = _record(raw, parsed, envelope_from, recipients, source)
         if inbound is None:
             return REPLY_DUPLICATE
-        return _process_guarded(_Context(inbound, parsed, desk, envelope))
+        return _process_guarded(_Context(inbound, parsed, desk, envelope_from))
 
 
 class _Stored(Exception):
@@ -237,11 +274,10 @@ def _stored(message_id: str) -> bool:
 def _accept_new(
     raw: bytes,
     parsed: ParsedMessage,
-    envelope_from: str,
+    envelope_from: str | None,
     recipients: list[str],
     source: str,
     desk: Desk,
-    envelope: str | None,
 ) -> str:
     """The usual case, a new Message-ID that processes cleanly, in one transaction: act, then
     store the message with its outcome. The message and what it made commit together or not at
@@ -251,7 +287,7 @@ def _accept_new(
     """
     inbound = _new(raw, parsed, envelope_from, recipients, source)
     with transaction.atomic():
-        reply = _process(_Context(inbound, parsed, desk, envelope))
+        reply = _process(_Context(inbound, parsed, desk, envelope_from))
         inbound.save(force_insert=True)  # a stored Message-ID: IntegrityError, all rolled back
         return reply
 
@@ -268,7 +304,7 @@ def content_digest(parsed: ParsedMessage) -> str:
 
 
 def _record(
-    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
+    raw: bytes, parsed: ParsedMessage, envelope_from: str | None, recipients: list[str], source: str
 ) -> InboundMessage | None:
     """The stored message to process, or None when it is already stored and handled.
 
@@ -302,7 +338,7 @@ def _saved(inbound: InboundMessage) -> bool:
 
 
 def _new(
-    raw: bytes, parsed: ParsedMessage, envelope_from: str, recipients: list[str], source: str
+    raw: bytes, parsed: ParsedMessage, envelope_from: str | None, recipients: list[str], source: str
 ) -> InboundMessage:
     """The record of a message, not yet saved."""
     return InboundMessage(
@@ -314,7 +350,7 @@ def _new(
         envelope_from=clean_text(envelope_from)[:320],
         envelope_to=[clean_text(r)[:320] for r in recipients][:100],
         from_address=parsed.from_address,
-        subject=parsed.subject[:255],
+        subject=shorten(parsed.subject, SUBJECT_LENGTH),  # the raw message keeps it whole
         problems=parsed.problems[:50],
     )
 
@@ -388,16 +424,25 @@ def _process(ctx: _Context) -> str:
     contacts = ctx.desk.contacts_for(parsed.from_address) if parsed.from_address else []
     if not contacts:
         return _hold(ctx, "The sender is not an active support contact.", notify=True)
+    automated = "" if ctx.desk.decided_by_engineer else ctx.automated
     case, contact = _thread(ctx, contacts)
     if case is not None:
+        if automated and not case.is_open:
+            # A reply would reopen it, or open a follow-up case after the reopen window.
+            return _hold(
+                ctx,
+                f"{automated} for {case.tracking_number}, which is {case.status}; not added, "
+                "as that would reopen the case.",
+                notify=False,
+            )
         landed = ctx.desk.customer_reply(contact, case, parsed, ctx.inbound.received_at)
         if landed.id != case.id:  # a follow-up case after the reopen window
             _acknowledge(ctx, landed)
         elif parsed.refused_attachments:
             _send_refused_notice(ctx, landed)
         return _done(ctx, landed)
-    if parsed.auto_submitted:
-        return _hold(ctx, "An automated message that answers no case.", notify=False)
+    if automated:
+        return _hold(ctx, f"{automated} that answers no case.", notify=False)
     customers = {c.customer_id: c.customer.name for c in contacts}
     if len(customers) > 1:
         # Opening the case under a guessed customer would show it to that customer's contacts.

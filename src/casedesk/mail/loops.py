@@ -15,9 +15,7 @@ def should_auto_reply(
     `envelope_from` is the SMTP MAIL FROM; "" (the null sender "<>") marks a bounce. None means
     the envelope is unknown (IMAP) and is not held against the message.
     """
-    if parsed.loop_signals:
-        return False
-    if envelope_from is not None and not envelope_from.strip("<> "):
+    if parsed.loop_signals or is_null_sender(envelope_from):
         return False
     sender = parsed.from_address
     if not sender:
@@ -28,3 +26,9 @@ def should_auto_reply(
     # support+token@ and support@ are the same mailbox.
     base = f"{local.partition('+')[0]}@{domain}"
     return sender not in own and base not in own and domain not in own_domains
+
+
+def is_null_sender(envelope_from: str | None) -> bool:
+    """The null reverse-path, MAIL FROM:<> (or Return-Path: <>), of bounces and delivery status
+    notifications: RFC 5321 4.5.5 forbids answering it. None (envelope unknown) is not."""
+    return envelope_from is not None and not envelope_from.strip("<> ")

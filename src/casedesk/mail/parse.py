@@ -38,8 +38,18 @@ _ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
 _MAILBOX = re.compile(
     rf"[ \t]*(?:((?:{_ATOM}[ \t]+)*{_ATOM})[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*\Z"
 )
-# Conservative on purpose: only "Sev N" / "Severity N" (S1, P1 and friends mean other things).
-_SEVERITY = re.compile(r"\bsev(?:erity)?[\s:#=-]{0,3}([1-4])\b", re.IGNORECASE)
+# A requested severity as customers write it: "Sev 1", "Severity: 2", "SEV-1", "Sev1",
+# "Priority 3", "S1", "P2" (1-4 only). A whole word: not inside a word ("SP1", "mp3", "HP1"),
+# a version or a path ("1.P1", "P1.2", "v1.2", "HTTP/1.1", "build/P1"), nor followed by more
+# of one ("P10", "p2p", "S1-ABC", "Sev 1.5"). "S3" alone is not read: in a support subject
+# it is Amazon S3 far more often than Severity 3 ("S3 bucket"), and a wrong request lands at
+# the top of the queue; "Sev 3" and "P3" still are.
+_SEVERITY = re.compile(
+    r"(?<![\w./-])"  # starts a word
+    r"(?:(?:sev(?:erity)?|priority)[\s:#=.-]{0,3}|s(?=[124])|p)([1-4])"
+    r"(?!\w|[./-]\w)",  # ends it
+    re.IGNORECASE,
+)
 _ANY_REF = re.compile(r"\b([A-Z][A-Z0-9]{0,9})-(\d{1,12})\b")
 # Words that look like refs in subjects but are not: "SEV-1", "UTF-8", "ISO-8859", "CVE-2024".
 _NOT_REFS = frozenset({"SEV", "SEVERITY", "S", "P", "UTF", "ISO", "CVE", "RFC", "WINDOWS", "X"})
@@ -596,6 +606,13 @@ def html_to_text(value: str) -> str:
 
 
 # Subject and recipients -------------------------------------------------------------------
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters; a cut one ends in "…" so no one takes it as whole."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
 
 
 def find_severity(subject: str) -> int | None:

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import is_agent
-from casedesk.lib import clock
+from casedesk.lib import clock, txfiles
 from casedesk.mail import intake
 from casedesk.mail.models import InboundMessage, InboundStatus
 
@@ -46,6 +46,8 @@ def access_inbound(user: Any, pk: int) -> InboundMessage:
 class _ChosenContactDesk(intake.CaseServicesDesk):
     """The real desk, except that the sender is the contact an engineer chose."""
 
+    decided_by_engineer = True
+
     def __init__(self, contact: SupportContact) -> None:
         self.contact = contact
 
@@ -59,7 +61,8 @@ def attach(agent: Any, inbound: InboundMessage, contact: SupportContact) -> str:
         raise Http404("No such message.")
     if not contact.is_active:
         raise DecisionError(f"{contact.name} <{contact.email}> is not an active support contact.")
-    with transaction.atomic():
+    # Settled after the commit: the files of a failed attempt (rolled back in a savepoint) go.
+    with txfiles.settled(), transaction.atomic():
         _claim(inbound, InboundStatus.RECEIVED)
         inbound.refresh_from_db()
         reply = intake.retry(inbound, desk=_ChosenContactDesk(contact))
@@ -77,7 +80,7 @@ def add_sender_and_attach(agent: Any, inbound: InboundMessage, customer: Any, na
 
     if not inbound.from_address:
         raise DecisionError("The message has no sender address to add as a contact.")
-    with transaction.atomic():
+    with txfiles.settled(), transaction.atomic():
         contact = add_contact(
             agent, customer, name=name, email=inbound.from_address, at=clock.now()
         )

@@ -1,16 +1,21 @@
-"""Files on cases, stored through Django's storage API."""
+"""Files on cases, stored through Django's storage API.
+
+A file is written inside the service's transaction and removed again if that transaction does
+not commit (`casedesk.lib.txfiles`; each service call settles its files on the way out).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
 from casedesk.cases.models import Attachment, Case, CaseEvent
+from casedesk.lib import txfiles
 
 from .errors import CaseError
 
@@ -67,7 +72,21 @@ def store(
             public=public,
             uploaded_at=at,
         )
+        # Written now, inside the caller's transaction, and removed if it does not commit.
         attachment.file.save(name, ContentFile(data), save=False)
+        txfiles.track(attachment.file.storage, attachment.file.name, _committed(attachment))
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+def _committed(attachment: Attachment) -> Callable[[], bool]:
+    name = attachment.file.name
+
+    def committed() -> bool:
+        # By primary key, which is indexed; the name tells apart a row that reused the id of
+        # a rolled-back one (SQLite may).
+        pk = attachment.pk
+        return pk is not None and Attachment.objects.filter(pk=pk, file=name).exists()
+
+    return committed

@@ -1,4 +1,8 @@
-"""SQLite allows one writer: a write that meets a busy database waits and retries, unseen."""
+"""SQLite allows one writer: a write that meets a busy database waits and retries, unseen.
+
+Every attempt ends by settling the files it wrote (`txfiles.settle`): an attempt that rolled
+back leaves none behind, and the next attempt writes its own.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.db import OperationalError, connection, transaction
+
+from casedesk.lib import txfiles
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,6 +37,8 @@ def retry_on_lock(fn: Callable[P, T]) -> Callable[P, T]:
                 ):
                     raise
                 time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+            finally:
+                txfiles.settle()  # inside an outer transaction: left to whoever ends it
         raise AssertionError("unreachable")
 
     return wrapper
