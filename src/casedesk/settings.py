@@ -31,8 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # second factor: TOTP apps and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "casedesk.core",
+    "casedesk.signin",
     "casedesk.customers",
     "casedesk.cases",
     "casedesk.mail",
@@ -50,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casedesk.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -174,7 +180,13 @@ SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
-# A file cache shared by all server processes (login failure counts, alert de-duplication).
+# Sign-in (casedesk.signin): failure limits are counted in the database. Behind a proxy, the
+# client address is read from this header only (e.g. X-Forwarded-For, right-most entry);
+# unset, it is REMOTE_ADDR. CASEDESK_REQUIRE_2FA: engineers and managers must use a second factor.
+CASEDESK_TRUSTED_PROXY_HEADER = os.environ.get("CASEDESK_TRUSTED_PROXY_HEADER", "").strip()
+CASEDESK_REQUIRE_2FA = env_bool("CASEDESK_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "casedesk"
+# A file cache shared by all server processes (alert de-duplication).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

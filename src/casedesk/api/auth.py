@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+
+from casedesk.signin import limits
 
 from .models import ApiToken
 from .tokens import record_use
@@ -14,8 +17,14 @@ from .tokens import record_use
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        address = limits.client_address(request)
+        try:
+            limits.check_token_address(address)
+        except limits.Refused as exc:
+            raise HttpError(429, exc.message) from None
         found = ApiToken.objects.for_bearer(token.strip())
         if found is None:
+            limits.token_failed(address)
             return None
         record_use(found)
         return found.user
