@@ -620,7 +620,7 @@ class SupportContactAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"{contact.name} has no login waiting for a first password; a person with a "
-                    "password uses \"Forgot your password?\" on the sign-in page.",
+                    'password uses "Forgot your password?" on the sign-in page.',
                     messages.WARNING,
                 )
                 continue

@@ -38,7 +38,9 @@ class SecondFactorMiddleware:
         if request.path.startswith("/api/"):
             if "Authorization" in request.headers:
                 return self.get_response(request)  # a token request: the session plays no part
-            what = "enter your second factor" if need == twofactor.VERIFY else "set up a second factor"
+            what = (
+                "enter your second factor" if need == twofactor.VERIFY else "set up a second factor"
+            )
             return JsonResponse(
                 {"detail": f"Finish signing in: {what} at {target}.", "field": None}, status=401
             )

@@ -22,7 +22,7 @@ def mail_account_slowed(username: str) -> bool:
         "several addresses. None of them got in.\n\n"
         "To protect the login without locking you out, it now takes one sign-in attempt every "
         "30 seconds for a while. If this was not you, consider a longer password (use "
-        "\"Forgot your password?\" on the sign-in page) and, for engineers, a second factor.\n"
+        '"Forgot your password?" on the sign-in page) and, for engineers, a second factor.\n'
     )
     send_mail("casedesk: many failed sign-ins for your login", body, None, [user.email])
     return True

@@ -145,6 +145,7 @@ class InvitingPasswordResetForm(PasswordResetForm):
 
 class LimitedPasswordResetView(auth_views.PasswordResetView):
     form_class = InvitingPasswordResetForm
+    template_name = "signin/password_reset_form.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("email", "")

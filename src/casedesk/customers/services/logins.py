@@ -66,7 +66,7 @@ def send_invitation(user: Any, to: str = "") -> str:
     body = (
         f"Hello,\n\nA casedesk login has been set up for you: {user.get_username()}.\n"
         f"Choose your password here (the link works once, for {days} days):\n\n{link}\n\n"
-        "If it has expired, ask for a new one with \"Forgot your password?\" on the sign-in "
+        'If it has expired, ask for a new one with "Forgot your password?" on the sign-in '
         "page.\n"
     )
     send_mail("Your casedesk login: choose a password", body, None, [to])
