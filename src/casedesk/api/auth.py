@@ -17,14 +17,12 @@ from .tokens import record_use
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        address = limits.client_address(request)
-        try:
-            limits.check_token_address(address)
-        except limits.Refused as exc:
-            raise HttpError(429, exc.message) from None
         found = ApiToken.objects.for_bearer(token.strip())
         if found is None:
-            limits.token_failed(address)
+            try:
+                limits.token_failed(limits.client_address(request))
+            except limits.Refused as exc:
+                raise HttpError(429, exc.message) from None
             return None
         record_use(found)
         return found.user

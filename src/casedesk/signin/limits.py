@@ -241,22 +241,21 @@ def begin_password_reset(email: str, address: str) -> None:
         )
 
 
-def check_token_address(address: str) -> None:
-    """Refuse API token checks from an address with too many wrong tokens.
+def token_failed(address: str) -> None:
+    """Count a wrong API token from `address`; past the limit, raise Refused (and count no more).
 
-    Unlike passwords, valid tokens are not charged first: a write per API request would
-    serialise SQLite, and a 256-bit token cannot be guessed in any number of tries; the limit
-    stops hammering, so a burst may exceed it by the requests already in flight."""
+    Only wrong tokens are limited: a valid token is a different account from the garbage sent
+    beside it, so an office's one broken script cannot lock its colleagues' scripts out (there is
+    no account to pair the address with, as sign-in does), and the valid path stays one query. A
+    256-bit token cannot be guessed in any number of tries; the limit stops hammering."""
     at = clock.now()
-    count, start = current(_key(TOKEN_ADDRESS, address), TOKEN_ADDRESS.window, at)
+    key = _key(TOKEN_ADDRESS, address)
+    count, start = current(key, TOKEN_ADDRESS.window, at)
     if count >= TOKEN_ADDRESS.attempts and start is not None:
         wait = _wait(start, TOKEN_ADDRESS.window, at)
         raise Refused(
-            f"Too many requests with a wrong API token from your address; try again in "
+            "Too many requests with a wrong API token from your address; try again in "
             f"{_in_minutes(wait)} with a valid token (create one at /api/tokens/).",
             wait,
         )
-
-
-def token_failed(address: str) -> None:
-    charge(_key(TOKEN_ADDRESS, address), TOKEN_ADDRESS.window, clock.now())
+    charge(key, TOKEN_ADDRESS.window, at)
