@@ -15,6 +15,7 @@ from django.test import Client
 
 from casedesk.lib import clock
 from casedesk.signin import limits
+from casedesk.signin.models import AttemptCounter
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 LOCKED = "Too many failed sign-ins for this account; try again in"
@@ -194,3 +195,9 @@ def test_32_concurrent_wrong_passwords_check_at_most_the_limit():
         user_login_failed.disconnect(count)
     assert len(checked) == limits.LOGIN_PAIR.attempts
     assert sorted(statuses) == [200] * 5 + [429] * 27
+
+
+def test_counters_past_every_window_are_deleted(world):
+    limits.charge("old", dt.timedelta(minutes=15), T0)
+    limits.charge("new", dt.timedelta(minutes=15), T0 + dt.timedelta(minutes=61))
+    assert list(AttemptCounter.objects.values_list("key", flat=True)) == ["new"]

@@ -51,6 +51,15 @@ LOGIN_PACE = Limit("login:pace", 1, dt.timedelta(seconds=30))
 RESET_ACCOUNT = Limit("reset:account", 3, dt.timedelta(hours=1))
 RESET_ADDRESS = Limit("reset:address", 10, dt.timedelta(hours=1))
 TOKEN_ADDRESS = Limit("token:address", 10, MINUTES_15)
+ALL_LIMITS = (
+    LOGIN_PAIR,
+    LOGIN_ADDRESS,
+    LOGIN_ACCOUNT,
+    LOGIN_PACE,
+    RESET_ACCOUNT,
+    RESET_ADDRESS,
+    TOKEN_ADDRESS,
+)
 
 
 class Refused(Exception):
@@ -116,10 +125,14 @@ def charge(key: str, window: dt.timedelta, at: dt.datetime) -> tuple[int, dt.dat
             try:
                 with transaction.atomic():
                     AttemptCounter.objects.create(key=key, count=1, window_start=at)
-                return 1, at
+                break
             except IntegrityError:
                 continue  # another request created the row first: count on it
-    raise RuntimeError(f"could not count an attempt on {key}")
+        else:
+            raise RuntimeError(f"could not count an attempt on {key}")
+    # A new key is rare enough to tidy up beside it; in its own statement, holding no other lock.
+    forget_expired(at)
+    return 1, at
 
 
 def refund(key: str) -> None:
@@ -141,7 +154,7 @@ def current(key: str, window: dt.timedelta, at: dt.datetime) -> tuple[int, dt.da
 
 def forget_expired(at: dt.datetime | None = None) -> int:
     """Delete counters whose window has passed (the longest window is an hour)."""
-    cutoff = (at or clock.now()) - dt.timedelta(hours=1)
+    cutoff = (at or clock.now()) - max(limit.window for limit in ALL_LIMITS)
     return AttemptCounter.objects.filter(window_start__lt=cutoff).delete()[0]
 
 
