@@ -150,3 +150,14 @@ def test_adding_a_contact_in_the_admin_invites_its_new_login(
     assert "will get an invitation at hank@acme.example" in page, page[:3000]
     assert [m.to for m in mailoutbox] == [["hank@acme.example"]]
     choose_password(LINK.search(mailoutbox[0].body).group(0))
+
+
+def test_reset_by_the_contact_address_invites_a_login_without_its_own(client, world, mailoutbox):
+    login, _ = services.create_login("ida", "")
+    services.add_contact(
+        world.manager, world.acme, name="Ida Inge", email="ida@acme.example", user=login, at=T0
+    )
+    reset(client, "IDA@acme.example")
+    assert [m.to for m in mailoutbox] == [["ida@acme.example"]]
+    choose_password(LINK.search(mailoutbox[0].body).group(0))
+    assert Client().login(username="ida", password="a-long-new-passphrase")

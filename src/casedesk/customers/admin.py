@@ -75,12 +75,23 @@ def invite_if_new(request: HttpRequest, contact: SupportContact) -> None:
     user = contact.user
     if user is None or not contact.is_active or not services.awaits_first_password(user):
         return
-    transaction.on_commit(lambda: services.send_invitation(user, to=contact.email))
+
+    def send() -> None:
+        try:
+            services.send_invitation(user, to=contact.email)
+        except OSError as exc:  # the mail server is away: the contact is saved all the same
+            messages.error(
+                request,
+                f"The invitation to {contact.email} could not be mailed ({exc}); print the link "
+                f"with: casedesk invite {user.get_username()} --print",
+            )
+
     messages.info(
         request,
         f"{contact.name} will get an invitation at {contact.email} to choose a password for "
         f"the login {user.get_username()}.",
     )
+    transaction.on_commit(send)
 
 
 def intake_text(customer: Customer) -> str:

@@ -139,8 +139,8 @@ class InvitingPasswordResetForm(PasswordResetForm):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        for user in customers.awaiting_by_email(self.cleaned_data["email"]):
-            customers.send_invitation(user)
+        for user, address in customers.awaiting_by_email(self.cleaned_data["email"]):
+            customers.send_invitation(user, to=address)
 
 
 class LimitedPasswordResetView(auth_views.PasswordResetView):

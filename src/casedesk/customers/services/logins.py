@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -35,10 +36,25 @@ def awaits_first_password(user: Any) -> bool:
     return bool(user.is_active and not user.has_usable_password())
 
 
-def awaiting_by_email(email: str) -> list[Any]:
-    """Active logins with this e-mail address (any case) that have never had a password."""
-    users = get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True)
-    return [u for u in users if not u.has_usable_password()]
+def awaiting_by_email(email: str) -> list[tuple[Any, str]]:
+    """Active logins that never had a password, found by the login's e-mail address or by the
+    address of the active support contact it belongs to (any case); each with that address."""
+    email = email.strip()
+    if not email:
+        return []
+    users = get_user_model()._default_manager.filter(
+        Q(email__iexact=email)
+        | Q(support_contact__email__iexact=email, support_contact__is_active=True),
+        is_active=True,
+    )
+    found = []
+    for user in users.select_related("support_contact").distinct():
+        if user.has_usable_password():
+            continue
+        contact = getattr(user, "support_contact", None)
+        by_contact = contact is not None and contact.email.lower() == email.lower()
+        found.append((user, contact.email if by_contact else user.email))
+    return found
 
 
 def invitation_link(user: Any) -> str:
