@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp",  # second factor: TOTP apps and recovery codes
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor
     "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "casedesk.core",
     "casedesk.signin",
@@ -186,6 +188,17 @@ LOGOUT_REDIRECT_URL = "/login/"
 CASEDESK_TRUSTED_PROXY_HEADER = os.environ.get("CASEDESK_TRUSTED_PROXY_HEADER", "").strip()
 CASEDESK_REQUIRE_2FA = env_bool("CASEDESK_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "casedesk"
+# Passkeys (WebAuthn) are bound to SITE_URL's host name and need a secure origin: https, or
+# http://localhost. Elsewhere (the demo's http://127.0.0.1) they are not offered.
+_SITE = urlsplit(SITE_URL)
+CASEDESK_PASSKEYS = _SITE.scheme == "https" or _SITE.hostname == "localhost"
+OTP_WEBAUTHN_RP_NAME = "casedesk"
+OTP_WEBAUTHN_RP_ID = _SITE.hostname if CASEDESK_PASSKEYS else "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_SITE.scheme}://{_SITE.netloc}" if CASEDESK_PASSKEYS else "http://localhost"
+]
+# A second factor only: the password, with its limits, comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # A file cache shared by all server processes (alert de-duplication).
 CACHES = {
     "default": {

@@ -30,3 +30,47 @@ def test_an_engineer_sets_up_an_app_and_signs_in_with_its_code(browser, live_ser
     page.click("button:has-text('Verify')")
     page.wait_for_url("**/console/")
     page.context.close()
+
+
+def test_an_engineer_adds_a_passkey_and_signs_in_with_it(browser, live_server, world, settings):  # noqa: F811
+    assert live_server.url.startswith("http://localhost:")  # a secure origin for WebAuthn
+    settings.CASEDESK_PASSKEYS = True
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    context = browser.new_context()
+    page = context.new_page()
+    # Chromium's virtual authenticator stands in for a platform passkey (user verified).
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "automaticPresenceSimulation": True,
+    }
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+
+    def sign_in() -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "agent")
+        page.fill("#id_password", "pw")
+        page.click("button[type=submit]")
+
+    sign_in()
+    page.goto(f"{live_server.url}/account/two-factor/")
+    page.click("#passkey-register-button")
+    page.wait_for_function(
+        "document.querySelector('#passkey-register-status-message').textContent.length > 0"
+    )
+    page.reload()
+    assert page.inner_text("#passkey-count") == "1 passkey registered."
+    page.click("header button:has-text('Sign out')")
+
+    sign_in()
+    assert "/login/verify/" in page.url
+    page.click("#passkey-verification-button")
+    page.wait_for_url("**/console/")
+    _shot(page, "two-factor-passkey-signed-in")
+    context.close()

@@ -11,8 +11,18 @@ from django.urls import reverse
 
 from . import twofactor
 
-# Pages an unverified session may still see: signing in and out, setting a password, files.
-OPEN_PREFIXES = ("/login/", "/logout/", "/password-reset/", "/welcome/", "/static/", "/healthz")
+# Pages an unverified session may still see: signing in and out, setting a password, files, and
+# the passkey ceremonies (django-otp-webauthn refuses to add a passkey to an unverified session
+# of a login that already has a second factor).
+OPEN_PREFIXES = (
+    "/login/",
+    "/logout/",
+    "/password-reset/",
+    "/welcome/",
+    "/webauthn/",
+    "/static/",
+    "/healthz",
+)
 
 
 class SecondFactorMiddleware:

@@ -1,6 +1,7 @@
-"""The second factor for engineers and managers: an authenticator app (TOTP) with recovery codes,
-through django-otp (TOTPDevice, and a StaticDevice whose tokens are the recovery codes; each is
-deleted when used). django-otp throttles wrong codes per device, doubling the wait each time.
+"""The second factor for engineers and managers: an authenticator app (TOTP) and passkeys
+(WebAuthn, through django-otp-webauthn, whose views run the ceremonies) with recovery codes,
+all django-otp devices (a StaticDevice's tokens are the recovery codes; each is deleted when
+used). django-otp throttles wrong codes per device, doubling the wait each time.
 
 A session signed in with a password is "verified" once a code is accepted (django_otp.login);
 SecondFactorMiddleware keeps unverified sessions of logins that have a second factor, or must
@@ -13,12 +14,15 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp import verify_token
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from casedesk.customers.roles import is_agent
 
@@ -41,7 +45,25 @@ def may_enrol(user: Any) -> bool:
 
 
 def has_second_factor(user: Any) -> bool:
+    """An authenticator app or a passkey (one query: every signed-in request asks)."""
+    mine = {"user": OuterRef("pk"), "confirmed": True}
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .filter(
+            Exists(TOTPDevice.objects.filter(**mine))
+            | Exists(WebAuthnCredential.objects.filter(**mine))
+        )
+        .exists()
+    )
+
+
+def has_app(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys(user: Any) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"))
 
 
 def requirement(user: Any) -> str | None:
@@ -101,6 +123,7 @@ def recovery_codes_left(user: Any) -> int:
 def remove_second_factor(user: Any) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
 
 

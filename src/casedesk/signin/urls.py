@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import views
@@ -14,6 +14,7 @@ urlpatterns = [
     # The admin signs in through the same limited page and second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("account/two-factor/", views.two_factor_view, name="two_factor"),
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.LimitedPasswordResetView.as_view(), name="password_reset"),
     path(

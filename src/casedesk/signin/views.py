@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -89,7 +90,11 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                     "two-factor page if you are running low.",
                 )
             return redirect(_next(request))
-    context = {"error": error, "next": _next(request)}
+    context = {
+        "error": error,
+        "next": _next(request),
+        "passkeys": settings.CASEDESK_PASSKEYS and bool(twofactor.passkeys(user)),
+    }
     return render(request, "signin/verify.html", context, status=400 if error else 200)
 
 
@@ -117,10 +122,15 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         twofactor.remove_second_factor(user)
         messages.info(request, "The second factor is off; sign-in now asks for the password only.")
         return redirect("two_factor")
-    context: dict[str, Any] = {"error": error, "next": _next(request)}
-    if twofactor.has_second_factor(user):
-        context["codes_left"] = twofactor.recovery_codes_left(user)
-    else:
+    context: dict[str, Any] = {
+        "error": error,
+        "next": _next(request),
+        "on": twofactor.has_second_factor(user),
+        "passkeys": twofactor.passkeys(user),
+        "passkeys_offered": settings.CASEDESK_PASSKEYS,
+        "codes_left": twofactor.recovery_codes_left(user),
+    }
+    if not twofactor.has_app(user):
         device = twofactor.pending_app(user)
         # segno draws the QR code as inline SVG built from our own otpauth URL: no third-party
         # origin, no inline script, and nothing a visitor typed.
