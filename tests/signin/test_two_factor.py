@@ -131,3 +131,8 @@ def test_turning_it_off_while_required_asks_for_it_again(world, settings):
 def test_contacts_have_no_second_factor_page(client, world, who):
     assert client.login(username=who, password="pw")
     assert client.get("/account/two-factor/").status_code == 404
+
+
+def test_the_console_links_to_the_second_factor_page(client, world):
+    client.force_login(world.agent)
+    assert 'href="/account/two-factor/"' in client.get("/console/").content.decode()
