@@ -161,3 +161,20 @@ def test_reset_by_the_contact_address_invites_a_login_without_its_own(client, wo
     assert [m.to for m in mailoutbox] == [["ida@acme.example"]]
     choose_password(LINK.search(mailoutbox[0].body).group(0))
     assert Client().login(username="ida", password="a-long-new-passphrase")
+
+
+def test_the_admin_sends_the_invitation_again_on_request(client, world, mailoutbox):
+    login, _ = services.create_login("hank", "")
+    hank = services.add_contact(
+        world.manager, world.acme, name="Hank Hill", email="hank@acme.example", user=login, at=T0
+    )
+    assert client.login(username="manager", password="pw")
+    response = client.post(
+        "/admin/customers/supportcontact/",
+        {"action": "invite_selected", "_selected_action": [hank.pk, world.alice.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 invitation(s) sent." in page
+    assert "Alice Adams has no login waiting for a first password" in page
+    assert [m.to for m in mailoutbox] == [["hank@acme.example"]]
