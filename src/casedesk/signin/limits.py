@@ -162,6 +162,10 @@ def _wait(window_start: dt.datetime, window: dt.timedelta, at: dt.datetime) -> i
     return max(1, math.ceil((window_start + window - at).total_seconds()))
 
 
+def _seconds(seconds: int) -> str:
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
 def _in_minutes(seconds: int) -> str:
     minutes = math.ceil(seconds / 60)
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
@@ -188,7 +192,6 @@ class Charges:
 
 @dataclass
 class SignInAttempt:
-    username: str
     pair_key: str
     address_key: str
     account_key: str
@@ -230,13 +233,13 @@ def begin_sign_in(username: str, address: str) -> SignInAttempt:
             charges.refund_all()
             raise Refused(
                 "This account has had many failed sign-ins from several addresses, so it takes "
-                f"one attempt every 30 seconds; try again in {wait} seconds or reset your "
+                f"one attempt every 30 seconds; try again in {_seconds(wait)} or reset your "
                 "password.",
                 wait,
             )
     # Exactly one attempt sees the count step over the limit: it sends the one mail.
     slowed = count == LOGIN_ACCOUNT.attempts + 1
-    return SignInAttempt(username, pair_key, address_key, account_key, slowed)
+    return SignInAttempt(pair_key, address_key, account_key, slowed)
 
 
 def begin_password_reset(email: str, address: str) -> None:
