@@ -201,3 +201,10 @@ def test_counters_past_every_window_are_deleted(world):
     limits.charge("old", dt.timedelta(minutes=15), T0)
     limits.charge("new", dt.timedelta(minutes=15), T0 + dt.timedelta(minutes=61))
     assert list(AttemptCounter.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_guessing_from_a_signed_in_session_still_counts(client, world):
+    assert sign_in(client, "bob", "pw").status_code == 302
+    for _ in range(5):
+        assert sign_in(client, "alice", "wrong").status_code == 200
+    assert sign_in(client, "alice", "pw").status_code == 429

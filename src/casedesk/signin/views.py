@@ -44,10 +44,16 @@ class SignInView(auth_views.LoginView):
             return _with_retry_after(self.render_to_response(context, status=429), exc)
         if attempt.slowed:
             notices.mail_account_slowed(username)
+        self.signed_in = False
         response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
+        # Not request.user: a session signed in before (as anyone) is no proof for this attempt.
+        if self.signed_in:
             attempt.succeeded()
         return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.signed_in = True
+        return super().form_valid(form)
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
