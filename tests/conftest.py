@@ -36,7 +36,7 @@ def run_cli(
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings, tmp_path):
-    """Each test gets its own cache folder (login failure counts must not leak between tests)."""
+    """Each test gets its own cache folder (cached state must not leak between tests)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

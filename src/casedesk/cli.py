@@ -20,6 +20,8 @@ Commands people use:
   sla explain CASE           the steps behind a case's deadline
   sla verify                 recompute every case's SLA fields and report drift
   import FILE                load customers, contacts and releases from CSV/YAML
+                             (new logins get an invitation link; --print-invitations)
+  invite USERNAME...         mail a login without a password a link to choose one (--print)
   migrate                    create or upgrade the database
   createsuperuser            create an administrator login
 

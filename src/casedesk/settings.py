@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -31,8 +32,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # second factor: TOTP apps and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor
     "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "casedesk.core",
+    "casedesk.signin",
     "casedesk.customers",
     "casedesk.cases",
     "casedesk.mail",
@@ -54,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casedesk.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -205,7 +213,24 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
-# A file cache shared by all server processes (login failure counts, alert de-duplication).
+# Sign-in (casedesk.signin): failure limits are counted in the database. Behind a proxy, the
+# client address is read from this header only (e.g. X-Forwarded-For, right-most entry);
+# unset, it is REMOTE_ADDR. CASEDESK_REQUIRE_2FA: engineers and managers must use a second factor.
+CASEDESK_TRUSTED_PROXY_HEADER = os.environ.get("CASEDESK_TRUSTED_PROXY_HEADER", "").strip()
+CASEDESK_REQUIRE_2FA = env_bool("CASEDESK_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "casedesk"
+# Passkeys (WebAuthn) are bound to SITE_URL's host name and need a secure origin: https, or
+# http://localhost. Elsewhere (the demo's http://127.0.0.1) they are not offered.
+_SITE = urlsplit(SITE_URL)
+CASEDESK_PASSKEYS = _SITE.scheme == "https" or _SITE.hostname == "localhost"
+OTP_WEBAUTHN_RP_NAME = "casedesk"
+OTP_WEBAUTHN_RP_ID = _SITE.hostname if CASEDESK_PASSKEYS else "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_SITE.scheme}://{_SITE.netloc}" if CASEDESK_PASSKEYS else "http://localhost"
+]
+# A second factor only: the password, with its limits, comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# A file cache shared by all server processes (alert de-duplication).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -41,7 +41,11 @@ def run(tmp_path, name, text, *args):
 
 def test_it_imports_customers_contacts_and_releases_from_csv(world, tmp_path):
     out = run(tmp_path, "load.csv", GOOD, "--actor", "manager")
-    assert out.endswith("imported 1 customer(s), 1 subscription(s), 2 contact(s), 2 release(s).\n")
+    assert out.splitlines() == [
+        f"{tmp_path / 'load.csv'}: imported 1 customer(s), 1 subscription(s), 2 contact(s), "
+        "2 release(s).",
+        "invitation mailed to gavin <gavin@hooli.example>",
+    ]
     sub = Subscription.objects.get(customer__slug="hooli")
     assert (sub.level, sub.nodes, sub.project_description) == (
         "premium",
@@ -194,6 +198,6 @@ def test_it_imports_yaml_and_reports_entry_lines(world, tmp_path):
     assert not Customer.objects.filter(slug="hooli").exists()
     good = YAML[: YAML.index("- kind: contact\n  customer: hooli\n  name: Nobody")]
     out = run(tmp_path, "load.yaml", good, "--actor", "manager")
-    assert out.endswith("imported 1 customer(s), 1 subscription(s), 1 contact(s), 1 release(s).\n")
+    assert "imported 1 customer(s), 1 subscription(s), 1 contact(s), 1 release(s).\n" in out
     assert not Release.objects.get(version="2.5.0-rc1").production
     assert Subscription.objects.get(customer__slug="hooli").ends_on.isoformat() == "2026-12-31"

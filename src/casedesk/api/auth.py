@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+
+from casedesk.signin import limits
 
 from .models import ApiToken
 from .tokens import record_use
@@ -16,6 +19,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = ApiToken.objects.for_bearer(token.strip())
         if found is None:
+            try:
+                limits.token_failed(limits.client_address(request))
+            except limits.Refused as exc:
+                raise HttpError(429, exc.message) from None
             return None
         record_use(found)
         return found.user

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -67,6 +68,30 @@ def _copy_saved(target: Any, saved: Any) -> None:
     target._state.adding = False
     target._state.db = saved._state.db
     target._state.fields_cache = dict(saved._state.fields_cache)
+
+
+def invite_if_new(request: HttpRequest, contact: SupportContact) -> None:
+    """A contact whose login never had a password gets the invitation once the save commits."""
+    user = contact.user
+    if user is None or not contact.is_active or not services.awaits_first_password(user):
+        return
+
+    def send() -> None:
+        try:
+            services.send_invitation(user, to=contact.email)
+        except OSError as exc:  # the mail server is away: the contact is saved all the same
+            messages.error(
+                request,
+                f"The invitation to {contact.email} could not be mailed ({exc}); print the link "
+                f"with: casedesk invite {user.get_username()} --print",
+            )
+
+    messages.info(
+        request,
+        f"{contact.name} will get an invitation at {contact.email} to choose a password for "
+        f"the login {user.get_username()}.",
+    )
+    transaction.on_commit(send)
 
 
 def intake_text(customer: Customer) -> str:
@@ -275,6 +300,8 @@ def save_contact_formset(request: HttpRequest, customer: Customer, formset: Any)
             )
             if not data["is_active"]:
                 services.deactivate_contact(actor, new, at, reason="added as inactive")
+            else:
+                invite_if_new(request, new)
             formset.new_objects.append(new)
             continue
         details = [n for n in f.changed_data if n != "is_active"]
@@ -509,7 +536,7 @@ class SupportContactAdmin(admin.ModelAdmin):
     list_select_related = ["customer"]
     autocomplete_fields = ["customer"]
     raw_id_fields = ["user"]
-    actions = ["deactivate_selected"]
+    actions = ["deactivate_selected", "invite_selected"]
     change_form_template = "admin/customers/supportcontact/change_form.html"
     history_fields = [
         "added_at",
@@ -567,6 +594,7 @@ class SupportContactAdmin(admin.ModelAdmin):
             )
             if not data["is_active"]:
                 saved = services.deactivate_contact(actor, saved, at, reason="added as inactive")
+            invite_if_new(request, saved)
             _copy_saved(obj, saved)
             return
         current = SupportContact.objects.get(pk=obj.pk)
@@ -594,6 +622,22 @@ class SupportContactAdmin(admin.ModelAdmin):
             except EntitlementError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
         self.message_user(request, f"{done} contact(s) deactivated.")
+
+    @admin.action(description="Send an invitation to choose a password")
+    def invite_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        sent = 0
+        for contact in queryset.select_related("user"):
+            if contact.user is None or not services.awaits_first_password(contact.user):
+                self.message_user(
+                    request,
+                    f"{contact.name} has no login waiting for a first password; a person with a "
+                    'password uses "Forgot your password?" on the sign-in page.',
+                    messages.WARNING,
+                )
+                continue
+            services.send_invitation(contact.user, to=contact.email)
+            sent += 1
+        self.message_user(request, f"{sent} invitation(s) sent.")
 
     # A transfer (deactivate one, designate another, in one step with history) has its own page.
     def get_urls(self) -> list[Any]:

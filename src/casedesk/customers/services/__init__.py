@@ -38,6 +38,13 @@ from .entitlement import (
     subscription_year,
 )
 from .errors import EntitlementError, QuotaExceeded
+from .logins import (
+    awaiting_by_email,
+    awaits_first_password,
+    create_login,
+    invitation_link,
+    send_invitation,
+)
 from .quota import QuotaStatus, charge_incident, quota_applies, quota_status, refund_incident
 from .releases import (
     add_release,
@@ -55,6 +62,8 @@ __all__ = [
     "QuotaStatus",
     "add_contact",
     "add_release",
+    "awaiting_by_email",
+    "awaits_first_password",
     "can_open_case",
     "charge_incident",
     "check_contact_fields",
@@ -69,18 +78,21 @@ __all__ = [
     "contact_limit_status",
     "contact_limit_text",
     "create_customer",
+    "create_login",
     "create_subscription",
     "current_terms_version",
     "customer_subscription",
     "deactivate_contact",
     "end_of_support",
     "entitled_subscription",
+    "invitation_link",
     "limit_setting_subscription",
     "local_date",
     "patch_refusal",
     "quota_applies",
     "quota_status",
     "reactivate_contact",
+    "send_invitation",
     "refund_incident",
     "release_exclusion",
     "release_support_note",

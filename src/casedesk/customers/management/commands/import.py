@@ -4,7 +4,9 @@ CSV (a header row; a `kind` column of customer / contact / release, or a file of
 header says which), JSON (an array of objects, each with a "kind") or YAML (a list of mappings,
 each with a "kind"). Every row is checked, through the same services as the
 admin; if any row is bad, all bad rows are reported with their line numbers and nothing is
-imported.
+imported. A login named in the file is created without a password; once the import is stored,
+each new login gets an invitation link to choose one, by mail (or printed with
+--print-invitations).
 
 Columns (empty cells are "not given"):
   customer: slug, name, [level, nodes, starts_on, ends_on, project_description]
@@ -162,6 +164,7 @@ class Importer:
     def __init__(self, actor: Any, at: dt.datetime) -> None:
         self.actor, self.at = actor, at
         self.counts = {"customers": 0, "subscriptions": 0, "contacts": 0, "releases": 0}
+        self.new_logins: list[tuple[Any, str]] = []  # (user, the contact's address)
 
     def customer(self, row: dict[str, str]) -> None:
         existing = Customer.objects.filter(slug=row["slug"]).first()
@@ -203,13 +206,10 @@ class Importer:
             raise RowError(f'customer "{row["customer"]}" is neither in the file nor stored')
         user = None
         if row.get("username"):
-            # A login named in the file is created without a password (set one to sign in).
-            user, created = get_user_model().objects.get_or_create(
-                username=row["username"], defaults={"email": row["email"]}
-            )
+            # Without a password: the invitation sent after the import lets the person choose one.
+            user, created = services.create_login(row["username"], row["email"])
             if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
+                self.new_logins.append((user, row["email"]))
         services.add_contact(
             self.actor,
             customer,
@@ -233,8 +233,12 @@ class Importer:
         self.counts["releases"] += 1
 
 
-def import_rows(rows: list[Row], actor: Any, at: dt.datetime) -> tuple[dict[str, int], list[str]]:
-    """Apply every row in one transaction; roll all of it back if any row fails."""
+def import_rows(
+    rows: list[Row], actor: Any, at: dt.datetime, new_logins: list[tuple[Any, str]] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Apply every row in one transaction; roll all of it back if any row fails.
+
+    `new_logins` receives the logins created (with the contact's address) when all rows applied."""
     importer = Importer(actor, at)
     errors: list[str] = []
     with transaction.atomic():
@@ -248,6 +252,8 @@ def import_rows(rows: list[Row], actor: Any, at: dt.datetime) -> tuple[dict[str,
                 errors.append(f"line {line}: {exc.message if hasattr(exc, 'message') else exc}")
         if errors:
             transaction.set_rollback(True)
+    if new_logins is not None and not errors:
+        new_logins.extend(importer.new_logins)
     return importer.counts, errors
 
 
@@ -263,8 +269,15 @@ class Command(BaseCommand):
             default="",
             help="username of the support manager recorded as adding the contacts",
         )
+        parser.add_argument(
+            "--print-invitations",
+            action="store_true",
+            help="print each new login's invitation link instead of mailing it",
+        )
 
-    def handle(self, *args: Any, file: str, actor: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, file: str, actor: str, print_invitations: bool, **options: Any
+    ) -> None:
         path = Path(file)
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -283,7 +296,8 @@ class Command(BaseCommand):
         except RowError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported.") from None
         user = self._actor(actor)
-        counts, errors = import_rows(rows, user, clock.now())
+        new_logins: list[tuple[Any, str]] = []
+        counts, errors = import_rows(rows, user, clock.now(), new_logins)
         if errors:
             raise CommandError(
                 f"{file}: {len(errors)} bad row(s); nothing was imported. Fix them and run the "
@@ -293,6 +307,24 @@ class Command(BaseCommand):
             f"{file}: imported {counts['customers']} customer(s), {counts['subscriptions']} "
             f"subscription(s), {counts['contacts']} contact(s), {counts['releases']} release(s)."
         )
+        self._invite(new_logins, print_only=print_invitations)
+
+    def _invite(self, new_logins: list[tuple[Any, str]], *, print_only: bool) -> None:
+        for login, address in new_logins:
+            name = login.get_username()
+            if print_only:
+                link = services.invitation_link(login)
+                self.stdout.write(f"invitation for {name} <{address}>: {link}")
+                continue
+            try:
+                services.send_invitation(login, to=address)
+            except OSError as exc:  # the mail server refused or is away: the link still works
+                self.stderr.write(
+                    f"{name}: the invitation could not be mailed to {address} ({exc}); send "
+                    f"this link yourself: {services.invitation_link(login)}"
+                )
+            else:
+                self.stdout.write(f"invitation mailed to {name} <{address}>")
 
     def _actor(self, username: str) -> Any:
         if not username:
