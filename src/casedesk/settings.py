@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casedesk.core.input_guard.refuse_nul",  # NUL in paths and query strings: a 400
 ]
 
 ROOT_URLCONF = "casedesk.urls"

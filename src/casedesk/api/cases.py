@@ -35,8 +35,11 @@ router = Router(tags=["cases"])
 STATUS_GROUPS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
 
 
+MAX_PAGE = 1_000_000  # keeps the row offset a number every database takes
+
+
 class Paging(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=100)
 
 
