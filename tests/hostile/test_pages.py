@@ -54,9 +54,9 @@ IN_QUERIES = ("non-ASCII digit", "past 64 bits", "NUL byte", "far future", "far 
 
 def _classes(index: int, route: Route, names: tuple[str, ...]) -> list[str]:
     """Every class for casedesk's pages. The admin repeats Django's views once per model, so
-    each admin route gets one class in turn: every class still meets every kind of admin page."""
+    each admin route gets two classes in turn: every class still meets every kind of admin page."""
     if route.template.startswith("/admin/"):
-        return [names[index % len(names)]]
+        return [names[index % len(names)], names[(index + 1) % len(names)]]
     return list(names)
 
 

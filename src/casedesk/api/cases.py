@@ -45,7 +45,9 @@ class Paging(Schema):
 
 class CaseFilters(Paging):
     status: str | None = Field(None, description="open, done, or one status such as waiting.")
-    severity: int | None = Field(None, description="1, 2, 3 or 4.")
+    severity: int | None = Field(
+        None, description="1, 2, 3 or 4.", json_schema_extra={"minimum": 1, "maximum": 4}
+    )
 
 
 def detail(request: HttpRequest, case: Case) -> dict[str, Any]:
