@@ -146,3 +146,24 @@ def test_it_answers_a_broken_multipart_body_in_the_error_shape(world, target) ->
         "detail": "The multipart body cannot be read; send a well-formed multipart/form-data body.",
         "field": None,
     }
+
+
+def test_the_document_states_the_rules_the_services_enforce(openapi_doc) -> None:
+    schemas = openapi_doc["components"]["schemas"]
+    severity = schemas["SeverityIn"]["properties"]["severity"]
+    assert (severity["type"], severity["minimum"], severity["maximum"]) == ("integer", 1, 4)
+    assert schemas["ReplyIn"]["properties"]["body"] | {"title": ""} == {
+        "type": "string",
+        "minLength": 1,
+        "pattern": r"\S",
+        "title": "",
+    }
+
+
+def test_a_boolean_is_not_a_severity(world, target) -> None:
+    probe = Probe(page_client(world, "anonymous"), headers=bearer(world, "engineer"))
+    url = f"/api/cases/{target.ref}/severity"
+    body = json.dumps({"severity": True, "reason": "Production down"})
+    response = probe.send("bool", "POST", url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Severity must be a whole number."

@@ -107,3 +107,39 @@ def test_it_answers_every_page_without_a_5xx(role: str, world: Any, target: Targ
             _one_by_one(probe, route, fillers, own[route.template])
     assert not probe.failures, probe.report()
     assert probe.sent > 200  # the walk found the URLconf, not an empty list
+
+
+def test_a_report_date_past_the_calendar_is_refused_next_to_its_field(world, target) -> None:
+    client = page_client(world, "engineer")
+    response = client.get("/console/reports/?from=2026-01-01&to=9999-12-31")
+    assert response.status_code == 200  # the report falls back to the last 90 days
+    assert "Ensure this value is less than or equal to 2999-12-31." in response.content.decode()
+
+
+def test_a_report_over_ten_years_is_refused_with_a_note(world, target) -> None:
+    client = page_client(world, "engineer")
+    response = client.get("/console/reports/?from=0001-01-01&to=2026-01-01")
+    page = response.content.decode()
+    assert "Ensure this value is greater than or equal to 1970-01-01." in page
+    response = client.get("/console/reports/?from=1990-01-01&to=2026-01-01")
+    assert "Pick at most 10 years from “From” to “To”." in response.content.decode()
+
+
+def test_nul_in_a_query_string_is_a_400_page_saying_so(world, target) -> None:
+    response = page_client(world, "contact").get("/portal/?q=a%00b")
+    assert response.status_code == 400
+    assert "The query parameter &#x27;q&#x27; contains a NUL character" in response.content.decode()
+
+
+def test_nul_in_a_form_field_is_refused_next_to_the_field(world, target) -> None:
+    client = page_client(world, "contact")
+    data = {"severity": "2", "reason": "down\x00"}
+    response = client.post(f"/portal/cases/{target.ref}/severity/", data)
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("ref", ["²", str(2**64), "CASE-²"])
+def test_a_case_reference_no_case_can_have_is_a_404_page(world, target, ref: str) -> None:
+    assert page_client(world, "contact").get(f"/portal/cases/{ref}/").status_code == 404
+    assert page_client(world, "engineer").get(f"/console/cases/{ref}/").status_code == 404
