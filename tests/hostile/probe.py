@@ -14,6 +14,7 @@ class Probe:
     headers: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     sent: int = 0
+    forms: dict[tuple[str, ...], Any] = field(default_factory=dict)  # POST forms seen, by action
 
     def send(self, what: str, method: str, url: str, body: str | bytes = "", **kw: Any) -> Any:
         kw.setdefault("content_type", "application/x-www-form-urlencoded")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 
 from .conftest import ROLES, Target, page_client
+from .forms import Form, forms_of
 from .inputs import HOSTILE, QUERY_NAMES, Route, form_body, routes
 from .probe import Probe
 
@@ -18,29 +19,37 @@ pytestmark = pytest.mark.django_db
 
 FIELD_NAME = re.compile(rb'name="([\w\-]+)"')
 LINK = re.compile(rb'href="([^"]*\?[^"]*)"')
+GET_FORM = re.compile(rb'<form(?![^>]*method="post")[^>]*>(.*?)</form>', re.S | re.I)
 # Signing out would turn the rest of the run anonymous; anonymous already covers these pages.
 SESSION_ENDING = ("logout",)
 
 
-def _names(html: bytes) -> set[str]:
-    """The names a page's forms send and its links put in query strings: what its views read."""
-    names = {n.decode() for n in FIELD_NAME.findall(html)}
+def _names(html: bytes) -> tuple[set[str], set[str]]:
+    """(every name the page's forms send, the names its GET forms and links put in its query
+    strings: what the views behind it read from the query string)."""
+    fields = {n.decode() for n in FIELD_NAME.findall(html)} - {"csrfmiddlewaretoken"}
+    query = {n.decode() for form in GET_FORM.findall(html) for n in FIELD_NAME.findall(form)}
     for link in LINK.findall(html):
-        names.update(k for k, _ in parse_qsl(urlsplit(unescape(link.decode())).query))
-    names.discard("csrfmiddlewaretoken")
-    return names
+        query.update(k for k, _ in parse_qsl(urlsplit(unescape(link.decode())).query))
+    return fields, query
 
 
 def _visit(
     probe: Probe, all_routes: list[Route], fillers: dict[str, str]
-) -> tuple[dict[str, set[str]], set[str]]:
-    """Every page once as is: each page's own names (pages this role opens), and the routes
-    that take only POST."""
-    found, post_only = {}, set()
+) -> tuple[dict[str, tuple[set[str], set[str]]], set[str]]:
+    """Every page once as is: each page's names (pages this role opens), and the routes that
+    take only POST."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    post_only = set()
     for route in all_routes:
-        response = probe.send("as is", "GET", route.url({**fillers, **route.choices}))
+        url = route.url({**fillers, **route.choices})
+        response = probe.send("as is", "GET", url)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             found[route.template] = _names(response.content)
+            for form in forms_of(response.content.decode()):
+                if form.method == "post":
+                    form.action = urljoin(url, form.action or url)
+                    probe.forms.setdefault((form.action, *sorted(form.fields)), form)
         if response.status_code == 405:
             post_only.add(route.template)
     return found, post_only
@@ -82,11 +91,26 @@ def _attack(
 
 
 def _one_by_one(probe: Probe, route: Route, fillers: dict[str, str], names: set[str]) -> None:
-    """A form refuses the lot at its first bad field, so the page's own names go one at a time."""
+    """A form refuses the lot at its first bad field, so the names the page reads from its
+    query string also go one at a time."""
     url = route.url({**fillers, **route.choices})
     for name in sorted(names):
         for what in IN_QUERIES:
             probe.send(f"{name}={what}", "GET", f"{url}?{form_body({name: HOSTILE[what]})}")
+
+
+# Forms whose unchanged submission ends the session or deletes what later requests need.
+DESTRUCTIVE = ("logout", "/delete/", "password")
+
+
+def _fill_in(probe: Probe, index: int, form: Form) -> None:
+    """A form as a person sends it, one field at a time holding a hostile value: the other
+    fields are valid, so the hostile one reaches the form's checks and the service behind."""
+    route = Route(form.action, "", {})
+    for n, name in enumerate(sorted(form.fields)):
+        for what in _classes(index + n, route, IN_QUERIES):
+            fields = {**form.fields, name: HOSTILE[what]}
+            probe.send(f"form {name}={what}", "POST", form.action, form_body(fields))
 
 
 def _mine(role: str, route: Route) -> bool:
@@ -100,11 +124,14 @@ def test_it_answers_every_page_without_a_5xx(role: str, world: Any, target: Targ
     fillers = target.fillers()
     all_routes = [r for r in routes() if _mine(role, r)]
     own, post_only = _visit(probe, all_routes, fillers)
-    everyone = set(QUERY_NAMES).union(*own.values())
+    everyone = set(QUERY_NAMES).union(*(fields | query for fields, query in own.values()))
     for index, route in enumerate(all_routes):
         _attack(probe, index, route, fillers, everyone, route.template in post_only)
         if route.template in own and not route.template.startswith("/admin/"):
-            _one_by_one(probe, route, fillers, own[route.template])
+            _one_by_one(probe, route, fillers, own[route.template][1])
+    for index, form in enumerate(probe.forms.values()):
+        if not any(word in form.action for word in DESTRUCTIVE):
+            _fill_in(probe, index, form)
     assert not probe.failures, probe.report()
     assert probe.sent > 200  # the walk found the URLconf, not an empty list
 
