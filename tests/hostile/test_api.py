@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from .conftest import Target, bearer, page_client
 from .inputs import HOSTILE, Operation, encode, form_body, hostile_bodies, json_text, operations
@@ -135,6 +136,17 @@ def test_it_answers_an_oversized_body_in_the_error_shape(world, target, settings
         "files as multipart uploads.",
         "field": None,
     }
+
+
+def test_it_answers_an_oversized_multipart_text_in_the_error_shape(world, target, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    probe = Probe(page_client(world, "anonymous"), headers=bearer(world, "contact"))
+    url = f"/api/cases/{target.ref}/attachments"
+    response = probe.client.post(
+        url, {"body": "x" * 2000, "file": SimpleUploadedFile("a.txt", b"a")}, headers=probe.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The request body is over 1000 bytes")
 
 
 def test_it_answers_a_broken_multipart_body_in_the_error_shape(world, target) -> None:

@@ -22,6 +22,12 @@ LINK = re.compile(rb'href="([^"]*\?[^"]*)"')
 GET_FORM = re.compile(rb'<form(?![^>]*method="post")[^>]*>(.*?)</form>', re.S | re.I)
 # Signing out would turn the rest of the run anonymous; anonymous already covers these pages.
 SESSION_ENDING = ("logout",)
+# Forms whose unchanged submission ends the session or deletes what later requests need.
+DESTRUCTIVE = ("logout", "/delete/", "password_change", "/password/")
+# In a URL, a lone surrogate arrives as invalid UTF-8 and Django reads U+FFFD; only JSON text
+# can carry one (tests/hostile/test_api.py). Dates matter in query strings, not in paths.
+IN_PATHS = ("non-ASCII digit", "past 64 bits", "NUL byte")
+IN_QUERIES = ("non-ASCII digit", "past 64 bits", "NUL byte", "far future", "far past")
 
 
 def _names(html: bytes) -> tuple[set[str], set[str]]:
@@ -53,12 +59,6 @@ def _visit(
         if response.status_code == 405:
             post_only.add(route.template)
     return found, post_only
-
-
-# In a URL, a lone surrogate arrives as invalid UTF-8 and Django reads U+FFFD; only JSON text
-# can carry one (tests/hostile/test_api.py). Dates matter in query strings, not in paths.
-IN_PATHS = ("non-ASCII digit", "past 64 bits", "NUL byte")
-IN_QUERIES = ("non-ASCII digit", "past 64 bits", "NUL byte", "far future", "far past")
 
 
 def _classes(index: int, route: Route, names: tuple[str, ...]) -> list[str]:
@@ -97,10 +97,6 @@ def _one_by_one(probe: Probe, route: Route, fillers: dict[str, str], names: set[
     for name in sorted(names):
         for what in IN_QUERIES:
             probe.send(f"{name}={what}", "GET", f"{url}?{form_body({name: HOSTILE[what]})}")
-
-
-# Forms whose unchanged submission ends the session or deletes what later requests need.
-DESTRUCTIVE = ("logout", "/delete/", "password")
 
 
 def _fill_in(probe: Probe, index: int, form: Form) -> None:
