@@ -149,6 +149,19 @@ def test_it_answers_an_oversized_multipart_text_in_the_error_shape(world, target
     assert response.json()["detail"].startswith("The request body is over 1000 bytes")
 
 
+def test_it_answers_too_many_fields_in_the_error_shape(world, target, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    probe = Probe(page_client(world, "anonymous"), headers=bearer(world, "contact"))
+    url = f"/api/cases/{target.ref}/attachments"
+    fields = {"body": "x", "a": "1", "b": "2", "file": SimpleUploadedFile("a.txt", b"a")}
+    response = probe.client.post(url, fields, headers=probe.headers)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request sends too many fields or files; send fewer.",
+        "field": None,
+    }
+
+
 def test_it_answers_a_broken_multipart_body_in_the_error_shape(world, target) -> None:
     probe = Probe(page_client(world, "anonymous"), headers=bearer(world, "contact"))
     url = f"/api/cases/{target.ref}/attachments"

@@ -6,10 +6,17 @@ gives 400 with one sentence per invalid field."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -78,6 +85,8 @@ def _unreadable(exc: Exception) -> tuple[str, str]:
         return exc.message, exc.field
     if isinstance(exc, RequestDataTooBig):
         return _too_big(), ""
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return "The request sends too many fields or files; send fewer.", ""
     if isinstance(exc, MultiPartParserError):
         return "The multipart body cannot be read; send a well-formed multipart/form-data body.", ""
     return "The request body cannot be read.", ""
@@ -147,10 +156,9 @@ def install(api: NinjaAPI) -> None:
     @on(SuspiciousOperation)
     @on(BadRequest)
     def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
-        if isinstance(exc, SuspiciousOperation) and not isinstance(exc, RequestDataTooBig):
-            detail, field = "The request cannot be read: too many fields or files.", ""
-        else:
-            detail, field = _unreadable(exc)
+        if isinstance(exc, SuspiciousOperation):  # logged where Django logs them itself
+            logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+        detail, field = _unreadable(exc)
         return error(api, request, 400, detail, field)  # type: ignore[no-any-return]
 
     @on(ValidationError)
