@@ -18,7 +18,7 @@ from .conftest import Target, bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-EXAMPLES = 6  # per operation, mode and role: about 500 requests, well under a minute
+EXAMPLES = 10  # per operation, mode and role: about 840 requests, well under a minute
 
 
 def _judge(case: Any, response: Any, mode: GenerationMode, problems: list[str]) -> None:
