@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "casedesk.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casedesk.core.input_guard.refuse_nul",  # NUL in paths and query strings: a 400
 ]
 
 ROOT_URLCONF = "casedesk.urls"

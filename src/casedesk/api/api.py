@@ -8,6 +8,7 @@ from casedesk import api as package
 
 from . import cases, engineers, errors
 from .auth import AUTH
+from .parser import StrictParser
 
 api = NinjaAPI(
     title="casedesk API",
@@ -15,6 +16,7 @@ api = NinjaAPI(
     description=package.__doc__ or "",
     auth=AUTH,
     urls_namespace="api",
+    parser=StrictParser(),
 )
 errors.install(api)
 api.add_router("/", cases.router)

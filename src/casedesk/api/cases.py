@@ -36,14 +36,19 @@ router = Router(tags=["cases"])
 STATUS_GROUPS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
 
 
+MAX_PAGE = 1_000_000  # keeps the row offset a number every database takes
+
+
 class Paging(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=100)
 
 
 class CaseFilters(Paging):
     status: str | None = Field(None, description="open, done, or one status such as waiting.")
-    severity: int | None = Field(None, description="1, 2, 3 or 4.")
+    severity: int | None = Field(
+        None, description="1, 2, 3 or 4.", json_schema_extra={"minimum": 1, "maximum": 4}
+    )
 
 
 def detail(request: HttpRequest, case: Case) -> dict[str, Any]:

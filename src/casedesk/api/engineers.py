@@ -36,7 +36,7 @@ UNASSIGNED = "none"
 
 
 class QueueFilters(Paging):
-    severity: int | None = None
+    severity: int | None = Field(None, ge=1, le=4, description="1, 2, 3 or 4.")
     level: str | None = Field(None, description="A level key, such as premium.")
     customer: str | None = Field(None, description="A customer's slug.")
     assignee: str | None = Field(None, description="A username, or 'none' for unassigned.")

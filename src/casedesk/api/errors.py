@@ -6,13 +6,25 @@ gives 400 with one sentence per invalid field."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from casedesk.cases import services as cs
+
+from .parser import BadText
 
 UNAUTHORIZED = (
     "Send a valid API token as 'Authorization: Bearer <token>'; create one at /api/tokens/."
@@ -57,6 +69,27 @@ def _sentence(field: str, err: dict[str, Any]) -> str:
         return "The request body must be a JSON object."
     msg = str(err.get("msg", "is invalid")).rstrip(".")
     return f"{label}: {msg[0].lower()}{msg[1:]}."
+
+
+def _too_big() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        f"The request body is over {limit} bytes (files excepted); send less text, and files "
+        "as multipart uploads."
+    )
+
+
+def _unreadable(exc: Exception) -> tuple[str, str]:
+    """(sentence, field) for a body Django or the parser could not read."""
+    if isinstance(exc, BadText):
+        return exc.message, exc.field
+    if isinstance(exc, RequestDataTooBig):
+        return _too_big(), ""
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return "The request sends too many fields or files; send fewer.", ""
+    if isinstance(exc, MultiPartParserError):
+        return "The multipart body cannot be read; send a well-formed multipart/form-data body.", ""
+    return "The request body cannot be read.", ""
 
 
 def _validation(api: NinjaAPI, request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -108,8 +141,25 @@ def install(api: NinjaAPI) -> None:
         if "CSRF" in detail:
             detail = CSRF_FAILED
         elif detail.startswith("Cannot parse request body"):
+            # Ninja wraps what reading the body raised; say which of the reasons it was.
+            cause = exc.__cause__
+            if isinstance(cause, BadText | RequestDataTooBig | MultiPartParserError):
+                detail, field = _unreadable(cause)
+                return error(api, request, 400, detail, field)  # type: ignore[no-any-return]
             detail = "The request body is not valid JSON."
         return error(api, request, exc.status_code, detail)  # type: ignore[no-any-return]
+
+    # Raised by query strings and forms (the parser) and by Django reading a body: the same
+    # JSON error shape as every refusal, not Django's HTML 400 page.
+    @on(BadText)
+    @on(MultiPartParserError)
+    @on(SuspiciousOperation)
+    @on(BadRequest)
+    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, SuspiciousOperation):  # logged where Django logs them itself
+            logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+        detail, field = _unreadable(exc)
+        return error(api, request, 400, detail, field)  # type: ignore[no-any-return]
 
     @on(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-# Request bodies keep the checks the services make (severity range, empty text) out of the
-# schema, so each refusal carries the service's own sentence.
+# The services check severity ranges and empty text, so each refusal carries the service's own
+# sentence; the document states those same rules (json_schema_extra), so a client or a
+# schema-driven fuzzer knows which requests are valid. Severities are strict integers: JSON's
+# true is not Severity 1.
+SEVERITY_RANGE: dict[str, Any] = {"minimum": 1, "maximum": 4}
+NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
+
+Severity = Annotated[
+    int, Field(strict=True, description="1, 2, 3 or 4.", json_schema_extra=SEVERITY_RANGE)
+]
+Text = Annotated[str, Field(json_schema_extra=NOT_BLANK)]
 
 
 class ErrorItem(Schema):
@@ -26,9 +35,9 @@ class ErrorOut(Schema):
 
 
 class OpenCaseIn(Schema):
-    subject: str
+    subject: Text
     description: str = ""
-    requested_severity: int | None = Field(
+    requested_severity: Severity | None = Field(
         None, description="The severity the customer assigns in good faith (1-4)."
     )
     product: str = ""
@@ -36,16 +45,16 @@ class OpenCaseIn(Schema):
 
 
 class ReplyIn(Schema):
-    body: str
+    body: Text
 
 
 class SeverityRequestIn(Schema):
-    severity: int
-    reason: str
+    severity: Severity
+    reason: Text
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Text
 
 
 class OptionalReasonIn(Schema):
@@ -53,16 +62,16 @@ class OptionalReasonIn(Schema):
 
 
 class PatchIn(Schema):
-    summary: str
+    summary: Text
 
 
 class DeliverPatchIn(Schema):
-    note: str
+    note: Text
 
 
 class SeverityIn(Schema):
-    severity: int
-    reason: str
+    severity: Severity
+    reason: Text
     override_quota_reason: str = Field(
         "", description="Needed only when the incident quota is used up; logged."
     )

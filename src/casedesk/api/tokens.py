@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from casedesk.lib import clock
+from casedesk.lib.inputs import text_problem
 
 from .models import ApiToken, token_hash
 
@@ -27,6 +28,9 @@ def create_token(user: Any, name: str, *, at: dt.datetime | None = None) -> tupl
     name = " ".join((name or "").split())
     if not name:
         raise TokenError("Give the token a name, such as the script or machine that uses it.")
+    problem = text_problem(name)
+    if problem:
+        raise TokenError(f"The name {problem}; remove it.")
     if len(name) > 100:
         raise TokenError(f"The name is {len(name)} characters; keep it under 100.")
     if not user.is_active:

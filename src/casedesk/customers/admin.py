@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from casedesk.lib import clock
+from casedesk.lib.inputs import parse_id
 
 from . import services
 from .models import (
@@ -53,13 +54,31 @@ def refusal_as_error(form: forms.BaseForm, field: str | None = None) -> Iterator
 class ServiceForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The rules are checked in clean() by the services, with their messages; the database
-        # constraints back them. Only copy the values onto the instance here.
+        # constraints back them. Only copy the values onto the instance here, and only valid
+        # ones: the page shows the instance's computed fields again (a level no terms know
+        # would break them) and nothing is saved anyway.
+        if self.errors:
+            return
         try:
             self.instance = construct_instance(
                 self, self.instance, self._meta.fields, self._meta.exclude
             )
         except ValidationError as exc:
             self._update_errors(exc)
+
+
+class IdInitialMixin:
+    """The admin prefills an add form from the query string (?customer=3); a value for a
+    relation that is no id (?customer=² or a number past 64 bits) is dropped, not looked up."""
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        relations = {f.name for f in self.model._meta.get_fields() if f.is_relation}  # type: ignore[attr-defined]
+        for name, value in list(initial.items()):
+            values = value if isinstance(value, list) else str(value).split(",")
+            if name in relations and any(parse_id(v) is None for v in values):
+                del initial[name]
+        return initial
 
 
 def _copy_saved(target: Any, saved: Any) -> None:
@@ -398,7 +417,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(IdInitialMixin, admin.ModelAdmin):
     form = SubscriptionForm
     list_display = [
         "customer",
@@ -528,7 +547,7 @@ class ContactForm(ServiceForm):
 
 
 @admin.register(SupportContact)
-class SupportContactAdmin(admin.ModelAdmin):
+class SupportContactAdmin(IdInitialMixin, admin.ModelAdmin):
     form = ContactForm
     list_display = ["name", "email", "customer", "is_active", "added_at", "deactivated_at"]
     list_filter = ["is_active", "customer"]
@@ -675,9 +694,12 @@ class SupportContactAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        extra = {
-            "transfer_url": reverse("admin:customers_supportcontact_transfer", args=[object_id])
-        }
+        pk = parse_id(object_id)  # no id, no contact: the admin says so itself
+        extra = (
+            {"transfer_url": reverse("admin:customers_supportcontact_transfer", args=[pk])}
+            if pk
+            else {}
+        )
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,12 +27,19 @@ from django.utils.http import urlencode
 from casedesk.customers.models import Customer
 from casedesk.customers.roles import is_agent, is_manager
 from casedesk.lib import clock
+from casedesk.lib.inputs import parse_id
 
 from . import queries as q
 from .charts import monthly_attainment
 from .tables import GROUPINGS, table
 
 View = Callable[..., HttpResponse]
+
+# Reports read the dates people pick; anything outside these is a typo, and far dates overflow
+# the date arithmetic (9999-12-31 + 1 day) or ask for thousands of monthly rows.
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+MAX_YEARS = 10
 
 
 def _may_view_reports(user: Any) -> bool:
@@ -55,8 +64,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, data: Any, *, terms: q.TermsIndex, customers: list[Customer]) -> None:
         super().__init__(data)
-        self.fields["from"] = forms.DateField(required=False, label="From")
-        self.fields["to"] = forms.DateField(required=False, label="To")
+        bounds = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
+        self.fields["from"] = forms.DateField(required=False, label="From", validators=bounds)
+        self.fields["to"] = forms.DateField(required=False, label="To", validators=bounds)
         self.fields["level"] = forms.ChoiceField(
             required=False,
             choices=[("", "All levels")] + [(k, terms.level_name(k)) for k in terms.level_keys()],
@@ -71,6 +81,8 @@ class FilterForm(forms.Form):
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             raise forms.ValidationError("“From” must be on or before “To”.")
+        if start and end and (end - start).days > MAX_YEARS * 366:
+            raise forms.ValidationError(f"Pick at most {MAX_YEARS} years from “From” to “To”.")
         return data
 
 
@@ -160,12 +172,13 @@ def _case_filters(request: HttpRequest, f: q.Filters) -> tuple[q.Filters, dict[s
     if get.get("severity", "") in ("1", "2", "3", "4"):
         extra["severity"] = int(get["severity"])
     month = get.get("month", "")
-    if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):  # ASCII digits: "²" is a digit to isdigit()
         extra["month"] = month
     if get.get("outcome", "") in (*q.CASE_OUTCOMES, "excluded"):
         extra["outcome"] = get["outcome"]
-    if get.get("customer_id", "").isdigit():
-        f = q.Filters(f.start, f.end, f.level, int(get["customer_id"]), f.tz)
+    customer_id = parse_id(get.get("customer_id", ""))
+    if customer_id is not None:
+        f = q.Filters(f.start, f.end, f.level, customer_id, f.tz)
     return f, extra
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import contact_of, is_agent
+from casedesk.lib.inputs import parse_id, text_problem
 
 from .errors import CaseNotFound, Forbidden
 
@@ -39,13 +40,18 @@ def access_case(user: object, ref: int | str, *, lock: bool = False) -> Case:
 
 def _by_ref(qs: QuerySet[Case], ref: int | str) -> Case | None:
     ref = str(ref).strip()
-    if ref.isdigit():
-        return qs.filter(pk=int(ref)).first()
+    if ref.isascii() and ref.isdigit():
+        pk = parse_id(ref)  # a number no case can have is no case, not an overflow
+        return qs.filter(pk=pk).first() if pk else None
+    if text_problem(ref):  # NUL or a lone surrogate: no tracking number has one
+        return None
     return qs.filter(tracking_number__iexact=ref).first()
 
 
 def find_case_by_ref(ref: str) -> Case | None:
     """A case by tracking number (no permission check: intake checks the sender itself)."""
+    if text_problem(ref):
+        return None
     return Case.objects.filter(tracking_number__iexact=ref.strip()).first()
 
 

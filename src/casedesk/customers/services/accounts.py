@@ -68,9 +68,17 @@ def check_subscription_fields(
         )
 
 
+# The column is a PositiveIntegerField: PostgreSQL's integer, the smallest a database gives it.
+MAX_NODES = 2**31 - 1
+
+
 def check_nodes(nodes: int) -> None:
     if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
         raise EntitlementError(f"A subscription covers at least 1 node; {nodes} was given.")
+    if nodes > MAX_NODES:
+        raise EntitlementError(
+            f"A subscription covers at most {MAX_NODES} nodes; {nodes} was given."
+        )
 
 
 def create_subscription(
