@@ -220,6 +220,9 @@ LOGOUT_REDIRECT_URL = "/login/"
 CASEDESK_TRUSTED_PROXY_HEADER = os.environ.get("CASEDESK_TRUSTED_PROXY_HEADER", "").strip()
 CASEDESK_REQUIRE_2FA = env_bool("CASEDESK_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "casedesk"
+# Nobody reads another person's authenticator secret, not even in the admin (its QR and key pages
+# answer 403); a lost device is deleted there and its owner sets up a new one.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys (WebAuthn) are bound to SITE_URL's host name and need a secure origin: https, or
 # http://localhost. Elsewhere (the demo's http://127.0.0.1) they are not offered.
 _SITE = urlsplit(SITE_URL)

@@ -69,7 +69,8 @@ def _next(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return url if safe else "/"
+    # Only a path on this site: a bare word would be read by `redirect()` as a view name.
+    return url if safe and url.startswith("/") else "/"
 
 
 @sensitive_post_parameters("code")
