@@ -41,7 +41,9 @@ def test_it_acknowledges_with_the_deadline_and_its_explanation(opened: Any) -> N
     assert "You asked for: Severity 2 — High impact" in text
     assert "First response: no deadline — reasonable efforts." in text
     assert "How the deadline was worked out:" in text
-    assert "Received via E-mail at Severity 4; the Premium target for Severity 4: No deadline" in text
+    assert (
+        "Received via E-mail at Severity 4; the Premium target for Severity 4: No deadline" in text
+    )
     assert "Deadline at receipt:" in text
     assert f"http://127.0.0.1:8000/portal/cases/{case.tracking_number}/" in text
 
