@@ -37,7 +37,7 @@ def test_it_acknowledges_with_the_deadline_and_its_explanation(opened: Any) -> N
     text = body(ack)
     assert f"Your request is case {case.tracking_number}: Sev 2: scheduler down" in text
     assert "Support level: Premium (24x7x365)" in text
-    assert "Severity: Severity 4 — No impact: usage questions" in text
+    assert "Accepted at: Severity 4 — No impact: usage questions" in text
     assert "You asked for: Severity 2 — High impact" in text
     assert "First response: no deadline — reasonable efforts." in text
     assert "How the deadline was worked out:" in text

@@ -187,3 +187,18 @@ def test_it_never_watches_reasonable_efforts(world):
         case = cs.open_case(world.alice, channel="email", subject="Question")  # Premium Sev 4
     assert case.response_deadline is None
     assert _watch(case).next_alert_at is None
+
+
+def test_the_alert_links_the_console_case_page_and_names_the_level_in_words(
+    world, alert_mail, settings
+):
+    settings.CASEDESK_BASE_URL = "https://desk.example.com"
+    received = pt(2026, 3, 10, 10, 0)
+    case = _premium_sev2(world, received)
+    assert sweep(received + 2 * H) == 1
+    [warn50] = alert_mail
+    url = f"https://desk.example.com/console/cases/{case.tracking_number}/"
+    assert f"Open the case: {url}" in warn50.body
+    assert "Customer: Acme, Premium (24x7x365)" in warn50.body
+    assert "premium" not in warn50.body
+    assert "127.0.0.1:8000" not in warn50.body

@@ -245,7 +245,7 @@ def acknowledgement_body(case: Case, refused: Sequence[Sequence[Any]]) -> str:
     lines = [
         f"Hello,\n\nYour request is case {case.tracking_number}: {case.subject}\n",
         f"Support level: {level_words(terms, case.level)}",
-        f"Severity: {severity_words(terms, case.severity)}",
+        f"Accepted at: {severity_words(terms, case.severity)}",
     ]
     if requested and requested != case.severity:
         lines.append(
@@ -257,7 +257,7 @@ def acknowledgement_body(case: Case, refused: Sequence[Sequence[Any]]) -> str:
         lines.append(refused_text(refused))
     lines.append("How the deadline was worked out:\n")
     lines.append(_explanation(case))
-    lines.append(_footer(case))
+    lines.append(_footer(case).lstrip("\n"))
     return "\n".join(x for x in lines if x)
 
 
