@@ -183,6 +183,7 @@ def test_the_default_backend_nudges_the_first_attempt_with_a_task(
 def test_the_mail_is_queued_in_the_changes_transaction(opened: Any, settings: Any) -> None:
     """Record first, then act: the outbox row commits with the reply or not at all."""
     from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     world, case, sink = opened
@@ -193,8 +194,10 @@ def test_the_mail_is_queued_in_the_changes_transaction(opened: Any, settings: An
     with pytest.raises(Abort), transaction.atomic():
         cs.respond(world.agent, case, "rolled back")
         assert OutboundMessage.objects.filter(kind="replied").count() == 1  # inside it
+        assert DBTaskResult.objects.count() == 1  # and its nudge, with no second commit
         raise Abort
     assert not OutboundMessage.objects.filter(kind="replied").exists()
+    assert DBTaskResult.objects.count() == 0
     assert not case.events.filter(body="rolled back").exists()
     cs.respond(world.agent, case, "kept")
     assert OutboundMessage.objects.filter(kind="replied", status="queued").count() == 1

@@ -82,7 +82,12 @@ def schedule_acknowledgement(
     case_id: int, in_reply_to: str, references: Sequence[str], refused: Sequence[Sequence[Any]]
 ) -> OutboundMessage | None:
     """Mail intake's acknowledgement, written and queued in intake's transaction."""
-    case = Case.objects.select_related("contact", "terms_version").get(pk=case_id)
+    # The terms' text is parsed once per version and cached: not fetched again per message.
+    case = (
+        Case.objects.select_related("contact", "terms_version")
+        .defer("terms_version__text")
+        .get(pk=case_id)
+    )
     return _queue_case_mail(
         case,
         key=f"ack:{case_id}",

@@ -33,7 +33,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.crypto import get_random_string
-from django_tasks import task
+from django_tasks import task, task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from casedesk.cases.models import Case
 from casedesk.customers.roles import is_agent
@@ -152,8 +153,22 @@ def enqueue(
             return None
         raise
     if nudge:
-        transaction.on_commit(lambda: _nudge(record.pk))
+        _nudge_after_commit(record.pk)
     return record
+
+
+def _nudge_after_commit(pk: int) -> None:
+    """Queue the first attempt so that it runs only after the commit.
+
+    The database task backend's row commits with the mail (no second commit, which intake
+    would pay for every message); other backends (Redis, immediate) get it after the commit.
+    """
+    if transaction.get_connection().in_atomic_block and isinstance(
+        task_backends["default"], DatabaseBackend
+    ):
+        deliver_task.enqueue(pk)
+    else:
+        transaction.on_commit(lambda: _nudge(pk))
 
 
 def _nudge(pk: int) -> None:
@@ -303,6 +318,6 @@ def send_again(actor: Any, record: OutboundMessage, now: dt.datetime) -> Outboun
                 "put it back in the queue."
             )
         log.info("outbound mail %s sent again by %s", record.pk, actor)
-        transaction.on_commit(lambda: _nudge(record.pk))
+        _nudge_after_commit(record.pk)
     record.refresh_from_db()
     return record
