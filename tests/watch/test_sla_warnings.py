@@ -202,3 +202,23 @@ def test_the_alert_links_the_console_case_page_and_names_the_level_in_words(
     assert "Customer: Acme, Premium (24x7x365)" in warn50.body
     assert "premium" not in warn50.body
     assert "127.0.0.1:8000" not in warn50.body
+
+
+def test_an_alert_the_older_watch_left_pending_is_mailed_through_the_outbox(world, alert_mail):
+    received = pt(2026, 3, 10, 10, 0)
+    case = _premium_sev2(world, received)
+    assert sweep(received + 2 * H) == 1
+    alert = SlaAlert.objects.get(case=case)
+    # As an older casedesk left it: recorded, not yet sent, no outbox mail.
+    OutboundMessage.objects.filter(key=f"alert:{alert.pk}").delete()
+    SlaAlert.objects.filter(pk=alert.pk).update(status="pending", message_id="")
+    assert sweep(received + 2 * H + dt.timedelta(minutes=1)) == 0
+    alert.refresh_from_db()
+    assert (alert.status, alert.message_id) == (
+        "mailed",
+        f"sla-{alert.pk}.warn50@support.casedesk.localhost",
+    )
+    mail = OutboundMessage.objects.get(key=f"alert:{alert.pk}")
+    assert (mail.status, mail.to) == ("sent", ["agent@example.com"])
+    assert len(alert_mail) == 2  # the first send, and this one with the same Message-ID
+    assert alert_mail[0].extra_headers["Message-ID"] == alert_mail[1].extra_headers["Message-ID"]
