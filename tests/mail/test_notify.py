@@ -146,6 +146,7 @@ def test_a_notification_queued_again_is_not_mailed_twice(opened: Any) -> None:
     assert notify.queue_event_mail(event) is None  # the key "event:<id>" is taken
     # A task queued by casedesk before the outbox lands on the same key.
     assert tasks.notify_event_task.call(event.pk) == "skipped"
+    assert tasks.acknowledge_task.call(case.id, "", [], []) == "skipped"
     assert OutboundMessage.objects.filter(key=f"event:{event.pk}").count() == 1
     assert len(sink.messages) == 2
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,30 +65,49 @@ def warrants_mail(event: CaseEvent) -> bool:
     return True
 
 
+# The case whose RECEIVED event this thread recorded last (see `schedule_acknowledgement`).
+_opened = threading.local()
+
+
 def on_event(event: CaseEvent) -> None:
     """Called by `events.record()` inside the service's transaction."""
-    if warrants_mail(event):
-        queue_event_mail(event)
+    if event.kind == EventKind.RECEIVED:
+        _opened.case = event.case
+    elif warrants_mail(event):
+        queue_event_mail(event, new_key=True)  # the event is new: so is its key
 
 
-def queue_event_mail(event: CaseEvent) -> OutboundMessage | None:
+def queue_event_mail(event: CaseEvent, *, new_key: bool = False) -> OutboundMessage | None:
     """Queue the event's mail (its text is written at the first attempt: see the docstring)."""
     case = event.case
     if not case.contact.is_active:
         return None  # the reporting contact left; colleagues follow the case in the portal
-    return _queue_case_mail(case, key=f"event:{event.pk}", kind=event.kind, body="")
+    key = f"event:{event.pk}"
+    return _queue_case_mail(case, key=key, kind=event.kind, body="", new_key=new_key)
 
 
 def schedule_acknowledgement(
     case_id: int, in_reply_to: str, references: Sequence[str], refused: Sequence[Sequence[Any]]
 ) -> OutboundMessage | None:
-    """Mail intake's acknowledgement, written and queued in intake's transaction."""
-    # The terms' text is parsed once per version and cached: not fetched again per message.
-    case = (
-        Case.objects.select_related("contact", "terms_version")
-        .defer("terms_version__text")
-        .get(pk=case_id)
-    )
+    """Mail intake's acknowledgement, written and queued in intake's transaction.
+
+    Intake passes the id of the case it has just opened; that case is the instance its RECEIVED
+    event carried, complete (its SLA fields go in with its INSERT), so it is taken from there
+    rather than read back: this runs for every message on intake's hot path. Its key is new
+    then too (the case is), so the insert needs no savepoint.
+    """
+    opened = getattr(_opened, "case", None)
+    _opened.case = None
+    if opened is not None and opened.pk == case_id:
+        case, new = opened, True
+    else:  # a task queued by an older casedesk, after the commit
+        # The terms' text is parsed once per version and cached: not fetched again.
+        case = (
+            Case.objects.select_related("contact", "terms_version")
+            .defer("terms_version__text")
+            .get(pk=case_id)
+        )
+        new = False
     return _queue_case_mail(
         case,
         key=f"ack:{case_id}",
@@ -96,6 +116,7 @@ def schedule_acknowledgement(
         in_reply_to=in_reply_to,
         references=references,
         auto_submitted="auto-replied",
+        new_key=new,
     )
 
 
@@ -130,6 +151,7 @@ def _queue_case_mail(
     in_reply_to: str = "",
     references: Sequence[str] = (),
     auto_submitted: str = "",
+    new_key: bool = False,
 ) -> OutboundMessage | None:
     if not in_reply_to:
         in_reply_to, references = thread_headers(case)
@@ -146,6 +168,7 @@ def _queue_case_mail(
         in_reply_to=in_reply_to,
         references=references,
         auto_submitted=auto_submitted,
+        new_key=new_key,
     )
 
 

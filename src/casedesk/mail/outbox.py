@@ -119,13 +119,15 @@ def enqueue(
     message_id: str = "",
     reply_to_support: bool = True,
     nudge: bool = True,
+    new_key: bool = False,
 ) -> OutboundMessage | None:
     """Queue one mail in the caller's transaction; None when `key` was queued before.
 
     `body` may be empty only for a key whose prefix has a renderer (written at the first
     attempt). Replies go to the support address (plus the case's signed token, if given) unless
     `reply_to_support` is False. `nudge=False` leaves the first attempt to the caller's own
-    `deliver_due` pass.
+    `deliver_due` pass. `new_key=True` promises a key nobody can have used (it names something
+    created in this transaction): the insert then needs no savepoint.
     """
     local, domain = mail_local_part(), mail_domain()
     reply_to = f"{local}+{reply_token}@{domain}" if reply_token else f"{local}@{domain}"
@@ -145,13 +147,16 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    try:
-        with transaction.atomic():  # a savepoint: a used key must not break the caller's work
-            record.save(force_insert=True)
-    except IntegrityError:
-        if key and OutboundMessage.objects.filter(key=key).exists():
-            return None
-        raise
+    if new_key:
+        record.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a used key must not break the caller
+                record.save(force_insert=True)
+        except IntegrityError:
+            if key and OutboundMessage.objects.filter(key=key).exists():
+                return None
+            raise
     if nudge:
         _nudge_after_commit(record.pk)
     return record
