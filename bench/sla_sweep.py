@@ -5,8 +5,8 @@
 
 Builds the test world in a throwaway SQLite file (or the empty database DATABASE_URL names; its
 cases are deleted), bulk-creates 1,000 open Premium Sev 2 cases of which 100 are past their
-deadline, times one sweep (claim, record and mail the 100 breach alerts through Django's locmem
-backend), then does the same with 100,000 open cases of which 100 are due. Each sweep is timed
+deadline, times one sweep (claim, record the 100 breach alerts, queue their mail in the outbox
+and send it through Django's locmem backend), then does the same with 100,000 open cases of which 100 are due. Each sweep is timed
 --repeat times (the 100 due watches are reset in between) and the median is printed with the
 ratio, which should be near 1.
 
@@ -48,8 +48,10 @@ def _setup_django() -> None:
 
 def _clear() -> None:
     from casedesk.cases.models import Case
+    from casedesk.mail.models import OutboundMessage
     from casedesk.watch.models import CaseWatch, SlaAlert
 
+    OutboundMessage.objects.all().delete()
     SlaAlert.objects.all().delete()
     CaseWatch.objects.all().delete()
     Case.objects.all().delete()
@@ -58,6 +60,7 @@ def _clear() -> None:
 def _scenario(contact, open_cases: int, due: int, repeat: int) -> float:
     from django.db import connection
 
+    from casedesk.mail.models import OutboundMessage
     from casedesk.watch.models import CaseWatch, SlaAlert
     from casedesk.watch.sweep import sweep
     from tests.watch.helpers import bulk_cases
@@ -72,6 +75,7 @@ def _scenario(contact, open_cases: int, due: int, repeat: int) -> float:
             cursor.execute("ANALYZE")
     times = []
     for _ in range(repeat):
+        OutboundMessage.objects.all().delete()
         SlaAlert.objects.all().delete()
         CaseWatch.objects.filter(case_id__in=due_ids).update(next_alert_at=due_at)
         start = time.perf_counter()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from casedesk.lib.env import env_bool, env_int, env_list, env_secret
+from casedesk.lib.env import env_bool, env_int, env_list, env_secret, env_url
 
 HOME = Path(os.environ.get("CASEDESK_HOME", "var")).resolve()
 HOME.mkdir(parents=True, exist_ok=True)
@@ -21,7 +21,8 @@ SECRET_KEY = env_secret("SECRET_KEY", HOME)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where people reach this site: the links in mail and pager payloads start with it.
+CASEDESK_BASE_URL = env_url("CASEDESK_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,6 +150,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP step may hang; shorter than the outbox lease, so a stuck send ends first.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The outbox: a failed send is retried after 1, 2, 4 ... minutes (at most an hour apart); after
+# CASEDESK_MAIL_MAX_ATTEMPTS it is given up and listed in the console (/console/mail/outbox/).
+CASEDESK_MAIL_MAX_ATTEMPTS = env_int("CASEDESK_MAIL_MAX_ATTEMPTS", 10)
+CASEDESK_MAIL_RETRY_SECONDS = env_int("CASEDESK_MAIL_RETRY_SECONDS", 60)
 # Inbound and reply addresses: support@<domain>, support+<signed token>@<domain>.
 CASEDESK_MAIL_DOMAIN = os.environ.get("CASEDESK_MAIL_DOMAIN", "support.casedesk.localhost")
 CASEDESK_MAIL_LOCAL_PART = os.environ.get("CASEDESK_MAIL_LOCAL_PART", "support")

@@ -26,3 +26,21 @@ def test_the_case_page_lists_sent_warnings(client, world, mailoutbox):
     with clock.pinned(received + dt.timedelta(hours=2)):
         page = client.get(f"/console/cases/{case.tracking_number}/").content.decode()
     assert "10 Mar 19:00 UTC · 50 % warning to assignee · Sent (agent@example.com" in page
+
+
+def test_the_case_page_shows_an_alert_mail_still_waiting_after_a_failure(client, world, settings):
+    from tests.mail.conftest import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    received = pt(2026, 3, 10, 10, 0)
+    with clock.pinned(received):
+        case = cs.open_case(world.alice, channel="web", subject="Down", requested_severity=2)
+        case = cs.confirm_severity_request(world.agent, case)
+    assert sweep(received + dt.timedelta(hours=2)) == 1
+    client.login(username="agent", password="pw")
+    page = client.get(f"/console/cases/{case.tracking_number}/").content.decode()
+    assert (
+        "50 % warning to assignee · Waiting to be sent (1 failed attempt: ConnectionRefused" in page
+    )
+    assert 'see the <a href="/console/mail/outbox/?status=queued">outbox</a>' in page

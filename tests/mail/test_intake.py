@@ -309,13 +309,16 @@ def test_a_message_that_fails_once_is_recorded_as_its_second_attempt_saw_it(desk
     assert cs.find_case_by_ref(reply.removeprefix("250 OK: ")).customer == desk.globex
 
 
-def test_it_queues_the_acknowledgement_after_the_commit(desk: Any) -> None:
+def test_it_queues_the_acknowledgement_with_intake_and_sends_it_after_the_commit(
+    desk: Any,
+) -> None:
     from django.db import transaction
 
     with transaction.atomic():
         accept(make_mail())
-        # Intake's transaction holds no outbound work: the task runs after the commit.
-        assert (OutboundMessage.objects.count(), mail.outbox) == (0, [])
+        # Queued in intake's transaction (the outbox), sent only after the commit.
+        queued = OutboundMessage.objects.get()
+        assert (queued.status, mail.outbox) == ("queued", [])
     record = OutboundMessage.objects.get()
     assert (record.kind, record.to, record.status) == ("ack", ["alice@acme.example"], "sent")
     assert (record.key, record.sent_at) == (f"ack:{record.case_id}", NOW)

@@ -36,10 +36,16 @@ def test_it_acknowledges_with_the_deadline_and_its_explanation(opened: Any) -> N
     [ack] = sink.messages
     text = body(ack)
     assert f"Your request is case {case.tracking_number}: Sev 2: scheduler down" in text
-    assert "Severity: 4 (requested: 2)" in text
+    assert "Support level: Premium (24x7x365)" in text
+    assert "Accepted at: Severity 4 — No impact: usage questions" in text
+    assert "You asked for: Severity 2 — High impact" in text
+    assert "First response: no deadline — reasonable efforts." in text
     assert "How the deadline was worked out:" in text
+    assert (
+        "Received via E-mail at Severity 4; the Premium target for Severity 4: No deadline" in text
+    )
     assert "Deadline at receipt:" in text
-    assert "received via E-mail at Severity 4" in text
+    assert f"http://127.0.0.1:8000/portal/cases/{case.tracking_number}/" in text
 
 
 def test_it_mails_an_engineers_reply_threaded_with_the_signed_reply_address(opened: Any) -> None:
@@ -132,12 +138,16 @@ def test_a_rolled_back_reply_mails_nothing(opened: Any) -> None:
     assert len(sink.messages) == 1
 
 
-def test_a_retried_task_does_not_mail_twice(opened: Any) -> None:
-    from casedesk.mail import notify
+def test_a_notification_queued_again_is_not_mailed_twice(opened: Any) -> None:
+    from casedesk.mail import notify, tasks
 
     world, case, sink = opened
     event = cs.respond(world.agent, case, "once")
-    assert notify.send_event_mail(event.pk) == f"skipped: event:{event.pk} was mailed before"
+    assert notify.queue_event_mail(event) is None  # the key "event:<id>" is taken
+    # A task queued by casedesk before the outbox lands on the same key.
+    assert tasks.notify_event_task.call(event.pk) == "skipped"
+    assert tasks.acknowledge_task.call(case.id, "", [], []) == "skipped"
+    assert OutboundMessage.objects.filter(key=f"event:{event.pk}").count() == 1
     assert len(sink.messages) == 2
 
 
@@ -151,19 +161,28 @@ def test_it_does_not_mail_an_inactive_reporting_contact(opened: Any) -> None:
     assert len(sink.messages) == 1
 
 
-def test_the_default_backend_queues_the_task_in_the_database(opened: Any, settings: Any) -> None:
+def test_the_default_backend_nudges_the_first_attempt_with_a_task(
+    opened: Any, settings: Any
+) -> None:
     from django_tasks_db.models import DBTaskResult
+
+    from casedesk.mail import outbox
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     world, case, sink = opened
     cs.respond(world.agent, case, "queued")
-    [queued] = DBTaskResult.objects.all()
-    assert queued.task_path == "casedesk.mail.tasks.notify_event_task"
+    [nudge] = DBTaskResult.objects.all()
+    assert nudge.task_path == "casedesk.mail.outbox.deliver_task"
+    record = OutboundMessage.objects.get(kind="replied")
+    assert (record.status, record.attempts) == ("queued", 0)
     assert len(sink.messages) == 1  # sent later, by the worker
+    assert outbox.deliver_task.call(record.pk) is True
+    assert len(sink.messages) == 2
+    assert "queued" in body(sink.messages[-1])
 
 
-def test_the_database_backend_queues_the_mail_with_the_change(opened: Any, settings: Any) -> None:
-    """Record first, then act: the task row commits with the reply or not at all."""
+def test_the_mail_is_queued_in_the_changes_transaction(opened: Any, settings: Any) -> None:
+    """Record first, then act: the outbox row commits with the reply or not at all."""
     from django.db import transaction
     from django_tasks_db.models import DBTaskResult
 
@@ -175,9 +194,11 @@ def test_the_database_backend_queues_the_mail_with_the_change(opened: Any, setti
 
     with pytest.raises(Abort), transaction.atomic():
         cs.respond(world.agent, case, "rolled back")
-        assert DBTaskResult.objects.count() == 1  # queued inside the transaction, not after it
+        assert OutboundMessage.objects.filter(kind="replied").count() == 1  # inside it
+        assert DBTaskResult.objects.count() == 1  # and its nudge, with no second commit
         raise Abort
+    assert not OutboundMessage.objects.filter(kind="replied").exists()
     assert DBTaskResult.objects.count() == 0
     assert not case.events.filter(body="rolled back").exists()
     cs.respond(world.agent, case, "kept")
-    assert DBTaskResult.objects.count() == 1
+    assert OutboundMessage.objects.filter(kind="replied", status="queued").count() == 1

@@ -109,7 +109,8 @@ def receiver(settings):
     r.close()
 
 
-def test_it_pages_a_sev1_request_and_retries_after_a_500(world, receiver, mailoutbox):
+def test_it_pages_a_sev1_request_and_retries_after_a_500(world, receiver, mailoutbox, settings):
+    settings.CASEDESK_BASE_URL = "https://desk.example.com/support"
     received = pt(2026, 3, 10, 10, 0)
     with clock.pinned(received):
         case = cs.open_case(world.alice, channel="web", subject="All down", requested_severity=1)
@@ -132,6 +133,10 @@ def test_it_pages_a_sev1_request_and_retries_after_a_500(world, receiver, mailou
     assert first[0][pager.SIGNATURE_HEADER] != second[0][pager.SIGNATURE_HEADER]  # re-signed
     payload = json.loads(second[1])
     assert payload["case"] == case.tracking_number
+    # The engineer's link: the console case page on the public base URL.
+    assert (
+        payload["url"] == f"https://desk.example.com/support/console/cases/{case.tracking_number}/"
+    )
     assert (payload["severity"], payload["requested_severity"]) == (3, 1)
     assert SlaAlert.objects.get(case=case, kind="page").status == "paged"
     assert mailoutbox == []  # paged, not mailed

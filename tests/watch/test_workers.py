@@ -1,5 +1,7 @@
 """Real `casedesk worker` processes over 500 due cases: every alert sent exactly once.
 
+Alerts are queued in the outbox (casedesk.mail.outbox) and sent by the same workers' passes.
+
 Mail goes to a real SMTP sink (aiosmtpd) on loopback; the workers reach the test database through
 the environment. Runs on SQLite (one writer at a time) and on PostgreSQL (skip_locked claims).
 """
@@ -21,7 +23,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from casedesk.watch.models import AlertStatus, CaseWatch, SlaAlert
+from casedesk.mail.models import OutboundMessage
+from casedesk.watch.models import CaseWatch, SlaAlert
 from tests.watch.helpers import bulk_cases
 
 N = 500
@@ -70,7 +73,8 @@ def _worker(sink: Sink) -> subprocess.Popen[bytes]:
 
 
 def _sent() -> int:
-    return SlaAlert.objects.filter(status=AlertStatus.SENT).count()
+    """Alert mails the outbox has sent."""
+    return OutboundMessage.objects.filter(kind__startswith="sla:", status="sent").count()
 
 
 def _wait_until(condition, timeout: float = 90) -> None:

@@ -18,6 +18,7 @@ from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
 from casedesk.lib import clock
+from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
 
 from . import queue as q
@@ -114,7 +115,7 @@ def _render(
         "patch_refusal": customers.patch_refusal(sub),
         "patches": patches,
         "forms": page_forms,
-        "alerts": case.sla_alerts.order_by("created_at"),
+        "alerts": watch_notify.alerts_for(case),
         "deliveries": pager.deliveries_for(case),
     }
     return render(request, "console/case.html", context, status=status)

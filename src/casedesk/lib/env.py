@@ -54,3 +54,15 @@ def env_secret(name: str, home: Path) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(get_random_secret_key())
     return path.read_text().strip()
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) URL without a trailing slash (links are built by appending paths)."""
+    value = os.environ.get(name, "").strip() or default
+    scheme, _, host = value.partition("://")
+    if scheme not in ("http", "https") or not host.strip("/"):
+        raise ImproperlyConfigured(
+            f"Unexpected value {name}={value!r}: use an absolute URL such as "
+            "https://support.example.com"
+        )
+    return value.rstrip("/")

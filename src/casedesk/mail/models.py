@@ -71,33 +71,52 @@ class UnverifiedNotice(models.Model):
 
 
 class OutboundStatus(models.TextChoices):
-    SENDING = "sending", "Sending"
+    QUEUED = "queued", "Waiting to be sent"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    GAVE_UP = "gave_up", "Gave up"
 
 
 class OutboundMessage(models.Model):
-    """Recorded as "sending" in the transaction that decides to send, sent after its commit."""
+    """One mail in the outbox (casedesk.mail.outbox): every mail casedesk sends is one of these.
+
+    Recorded in the transaction that decides to send it, holding all the mail needs, so a
+    rolled-back change mails nothing and a crash after the commit loses nothing. The worker
+    sends it with retries; after CASEDESK_MAIL_MAX_ATTEMPTS it is given up and listed in the
+    console, where an engineer may send it again.
+    """
 
     message_id = models.CharField(max_length=255, unique=True)
     case_id = models.BigIntegerField(null=True, blank=True)
+    # "ack", an event kind ("replied", ...), "unverified", "refused", "sla:<alert kind>".
+    kind = models.CharField(max_length=30, blank=True)
+    # What this mail announces ("event:<id>", "ack:<case id>", "alert:<id>"): unique, so the
+    # same notification is never queued twice. Empty (NULL) for one-off notices.
+    key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     to = models.JSONField(default=list)
+    reply_to = models.CharField(max_length=320, blank=True)
     subject = models.CharField(max_length=255)
-    kind = models.CharField(max_length=30, blank=True)  # "ack", "unverified", "refused", ...
+    # Rendered when queued; an event's mail is rendered from the event log at its first
+    # attempt (see notify.py), so an empty body with an "event:" key is still to be written.
+    body = models.TextField(blank=True)
+    # Message headers besides Message-ID: In-Reply-To, References, Auto-Submitted, X-Casedesk-*.
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(
-        max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.SENDING
+        max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED
     )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt may start; NULL once sent or given up. A sender's claim moves it
+    # forward by the lease, so a worker killed mid-send leaves the mail to another.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    # What this mail announces ("event:<id>", "ack:<case id>"): unique, so a retried task
-    # never sends the same notification twice. Empty for one-off notices.
-    key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    error = models.TextField(blank=True)  # the last attempt's failure
 
     class Meta:
         indexes = [
-            # A retry scan: outbound mail still "sending" or "failed", oldest first.
+            # The console's lists: mail by status, newest first.
             models.Index(fields=["status", "created_at"], name="mail_outbound_status_created"),
+            # The delivery loop: `next_attempt_at <= now ORDER BY next_attempt_at LIMIT n`.
+            models.Index(fields=["next_attempt_at"], name="mail_outbound_next_attempt"),
         ]
 
     def __str__(self) -> str:

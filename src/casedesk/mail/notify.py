@@ -1,4 +1,4 @@
-"""Outbound notifications: what the customer hears by mail, sent by a task after the commit.
+"""Outbound notifications: what the customer hears by mail, queued in the outbox with the change.
 
 Recipient: the case's reporting contact only (no cc), while that contact is active. Other contacts
 of the customer follow cases in the portal; mailing them all would leak one person's case to
@@ -6,25 +6,40 @@ colleagues the reporter did not choose to tell.
 
 Flow: `events.record()` calls `on_event()` for every event. Only public news warrants a mail (an
 engineer's reply, a severity change or a declined request, resolved/closed, closed as out of
-scope, a delivered patch); customers' own messages and internal notes never do. The task is
-queued with the change (see `_schedule`), so neither a web request nor SMTP intake waits on
-outbound SMTP, a rolled-back change mails nothing, and a crash after the commit loses nothing. The task records the OutboundMessage under a unique key
-("event:<id>", "ack:<case id>"), so a retried task never mails twice.
+scope, a delivered patch); customers' own messages and internal notes never do. The mail is
+queued in the outbox (casedesk.mail.outbox) inside the change's transaction under a unique key
+("event:<id>", "ack:<case id>"), so a rolled-back change mails nothing, a crash after the commit
+loses nothing, and nothing is queued twice.
+
+When the text is written:
+- An acknowledgement or notice is written when it is queued, in intake's transaction: it says
+  what the case was when casedesk accepted it, even if an engineer changes it a minute later.
+- An event's mail is written from the event log at its first attempt, because a service records
+  the event before its other writes (a reply's files, a severity change's new deadline). The
+  text depends only on the events up to that one, so it reads the same whenever it is written.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
-from casedesk.mail import outbound
+from casedesk.cases.services.sla_fields import replay
+from casedesk.lib import clock
+from casedesk.lib.links import portal_case_url
+from casedesk.mail import outbox
+from casedesk.mail.intake import human_size, max_attachment_bytes
 from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import make_token
+from casedesk.mail.wording import level_words, severity_words, target_words
+from casedesk.terms import sla
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +54,7 @@ MAILED_KINDS = frozenset(
     }
 )
 MAILED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
-FOOTER = "\nReply to this message to add to the case.\n"
+REPLY_LINE = "Reply to this message to add to the case."
 
 
 def warrants_mail(event: CaseEvent) -> bool:
@@ -50,147 +65,111 @@ def warrants_mail(event: CaseEvent) -> bool:
     return True
 
 
+# The case whose RECEIVED event this thread recorded last (see `schedule_acknowledgement`).
+_opened = threading.local()
+
+
 def on_event(event: CaseEvent) -> None:
     """Called by `events.record()` inside the service's transaction."""
-    if warrants_mail(event):
-        _schedule("notify_event_task", event.pk)
+    if event.kind == EventKind.RECEIVED:
+        _opened.case = event.case
+    elif warrants_mail(event):
+        queue_event_mail(event, new_key=True)  # the event is new: so is its key
+
+
+def queue_event_mail(event: CaseEvent, *, new_key: bool = False) -> OutboundMessage | None:
+    """Queue the event's mail (its text is written at the first attempt: see the docstring)."""
+    case = event.case
+    if not case.contact.is_active:
+        return None  # the reporting contact left; colleagues follow the case in the portal
+    key = f"event:{event.pk}"
+    return _queue_case_mail(case, key=key, kind=event.kind, body="", new_key=new_key)
 
 
 def schedule_acknowledgement(
-    case_id: int, in_reply_to: str, references: Sequence[str], refused: Sequence[tuple[str, int]]
-) -> None:
-    """Mail intake's acknowledgement, after the commit (the SMTP reply never waits on it)."""
-    args = (case_id, in_reply_to, list(references), [list(r) for r in refused])
-    _schedule("acknowledge_task", *args)
+    case_id: int, in_reply_to: str, references: Sequence[str], refused: Sequence[Sequence[Any]]
+) -> OutboundMessage | None:
+    """Mail intake's acknowledgement, written and queued in intake's transaction.
 
-
-def schedule_notice(**spec: Any) -> None:
-    """A one-off notice (unverified sender, refusal, refused attachments), after the commit."""
-    _schedule("send_notice_task", spec)
-
-
-def _schedule(name: str, *args: Any) -> None:
-    """Queue a mail task so that it is neither lost nor sent for a change that rolled back.
-
-    The database task backend writes its row in the caller's transaction, so the task commits
-    with the change or not at all (record first, then act). Other backends (Redis, immediate)
-    live outside the database: those are given the task after the commit.
+    Intake passes the id of the case it has just opened; that case is the instance its RECEIVED
+    event carried, complete (its SLA fields go in with its INSERT), so it is taken from there
+    rather than read back: this runs for every message on intake's hot path. Its key is new
+    then too (the case is), so the insert needs no savepoint.
     """
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
-    if transaction.get_connection().in_atomic_block and isinstance(
-        task_backends["default"], DatabaseBackend
-    ):
-        # A failure here fails the change too: nothing is committed that was not announced.
-        _enqueue_now(name, *args)
-    else:
-        transaction.on_commit(lambda: _enqueue(name, *args))
-
-
-def _enqueue_now(name: str, *args: Any) -> None:
-    from casedesk.mail import tasks
-
-    getattr(tasks, name).enqueue(*args)
-
-
-def _enqueue(name: str, *args: Any) -> None:
-    try:
-        _enqueue_now(name, *args)
-    except Exception:
-        # The change is committed; a lost notification must not turn it into an error page.
-        log.exception("could not enqueue %s%r", name, args)
-
-
-# --- the tasks' work ------------------------------------------------------------------------
-
-
-def send_event_mail(event_id: int) -> str:
-    event = (
-        CaseEvent.objects.select_related("case__contact", "case__terms_version")
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return "skipped: no such event"
-    case = event.case
-    if not case.contact.is_active:
-        return "skipped: the reporting contact is no longer active"
-    return _send_once(
-        case,
-        key=f"event:{event_id}",
-        kind=event.kind,
-        subject=f"[{case.tracking_number}] {case.subject}",
-        body=render_event(event) + FOOTER,
-    )
-
-
-def send_acknowledgement(
-    case_id: int, in_reply_to: str, references: list[str], refused: list[list[Any]]
-) -> str:
-    case = Case.objects.select_related("contact", "terms_version").filter(pk=case_id).first()
-    if case is None:
-        return "skipped: no such case"
-    return _send_once(
+    opened = getattr(_opened, "case", None)
+    _opened.case = None
+    if opened is not None and opened.pk == case_id:
+        case, new = opened, True
+    else:  # a task queued by an older casedesk, after the commit
+        # The terms' text is parsed once per version and cached: not fetched again.
+        case = (
+            Case.objects.select_related("contact", "terms_version")
+            .defer("terms_version__text")
+            .get(pk=case_id)
+        )
+        new = False
+    return _queue_case_mail(
         case,
         key=f"ack:{case_id}",
         kind="ack",
-        subject=f"[{case.tracking_number}] {case.subject}",
         body=acknowledgement_body(case, refused),
         in_reply_to=in_reply_to,
         references=references,
-        auto_submitted=True,
+        auto_submitted="auto-replied",
+        new_key=new,
     )
 
 
-def send_notice(spec: dict[str, Any]) -> str:
+def schedule_notice(**spec: Any) -> OutboundMessage | None:
+    """A one-off notice (unverified sender, refusal, refused attachments), queued now."""
     case_id = spec.get("case_id")
     case = Case.objects.filter(pk=case_id).first() if case_id else None
-    with transaction.atomic():
-        record = outbound.send_case_mail(
-            case,
-            to=spec["to"],
-            subject=spec["subject"],
-            body=spec["body"],
-            in_reply_to=spec.get("in_reply_to", ""),
-            references=spec.get("references", []),
-            reply_token=make_token(case.id) if case is not None else None,
-            auto_submitted=True,
-            kind=spec.get("kind", ""),
-        )
-    return record.message_id
+    body = spec["body"]
+    if case is not None:
+        body = f"{body.rstrip()}\n\n{_case_link(case)}"
+    return outbox.enqueue(
+        to=spec["to"],
+        subject=spec["subject"],
+        body=body,
+        kind=spec.get("kind", ""),
+        now=clock.now(),
+        case_id=case.id if case is not None else None,
+        tracking_number=case.tracking_number if case is not None else "",
+        reply_token=make_token(case.id) if case is not None else None,
+        in_reply_to=spec.get("in_reply_to", ""),
+        references=spec.get("references", []),
+        auto_submitted="auto-replied",
+    )
 
 
-def _send_once(
+def _queue_case_mail(
     case: Case,
     *,
     key: str,
     kind: str,
-    subject: str,
     body: str,
     in_reply_to: str = "",
     references: Sequence[str] = (),
-    auto_submitted: bool = False,
-) -> str:
+    auto_submitted: str = "",
+    new_key: bool = False,
+) -> OutboundMessage | None:
     if not in_reply_to:
         in_reply_to, references = thread_headers(case)
-    try:
-        with transaction.atomic():
-            record = outbound.send_case_mail(
-                case,
-                to=[case.contact.email],
-                subject=subject,
-                body=body,
-                in_reply_to=in_reply_to,
-                references=references,
-                reply_token=make_token(case.id),
-                auto_submitted=auto_submitted,
-                kind=kind,
-                key=key,
-            )
-    except IntegrityError:
-        return f"skipped: {key} was mailed before"
-    return record.message_id
+    return outbox.enqueue(
+        to=[case.contact.email],
+        subject=f"[{case.tracking_number}] {case.subject}",
+        body=body,
+        kind=kind,
+        key=key,
+        now=clock.now(),
+        case_id=case.id,
+        tracking_number=case.tracking_number,
+        reply_token=make_token(case.id),
+        in_reply_to=in_reply_to,
+        references=references,
+        auto_submitted=auto_submitted,
+        new_key=new_key,
+    )
 
 
 def thread_headers(case: Case) -> tuple[str, list[str]]:
@@ -207,7 +186,31 @@ def thread_headers(case: Case) -> tuple[str, list[str]]:
     return (refs[-1] if refs else ""), refs
 
 
-# --- bodies ---------------------------------------------------------------------------------
+def _case_link(case: Case) -> str:
+    return f"Follow the case in the portal: {portal_case_url(case.tracking_number)}\n"
+
+
+def _footer(case: Case) -> str:
+    return f"\n{_case_link(case)}{REPLY_LINE}\n"
+
+
+# --- event mail ---------------------------------------------------------------------------------
+
+
+def write_event_mail(record: OutboundMessage) -> str:
+    """The outbox's renderer for "event:<id>" keys."""
+    event_id = int((record.key or "").removeprefix("event:"))
+    event = (
+        CaseEvent.objects.select_related("case__contact", "case__terms_version")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        raise outbox.PermanentFailure(f"event {event_id} no longer exists")
+    return render_event(event) + _footer(event.case)
+
+
+outbox.RENDERERS["event"] = write_event_mail
 
 
 def render_event(event: CaseEvent) -> str:
@@ -222,7 +225,7 @@ def render_event(event: CaseEvent) -> str:
     if event.kind == EventKind.SEVERITY_CHANGED:
         return (
             f"Case {number} changed from Severity {data.get('from')} to Severity "
-            f"{data.get('to')}.\n{reason}{_deadline_line(case)}"
+            f"{data.get('to')}.\n{reason}{_deadline_after(event)}"
         )
     if event.kind == EventKind.SEVERITY_DECLINED:
         return (
@@ -240,45 +243,71 @@ def render_event(event: CaseEvent) -> str:
     return f"The emergency patch for case {number} was delivered:\n\n{event.body}\n"
 
 
-def _deadline_line(case: Case) -> str:
-    if case.first_response_at is not None:
+def _deadline_after(event: CaseEvent) -> str:
+    """The response deadline as the event left it (the case's own field is updated later)."""
+    case = event.case
+    upto = case.events.filter(Q(at__lt=event.at) | Q(at=event.at, pk__lte=event.pk))
+    history = replay(case, upto)
+    if history.first_response is not None:
         return ""
-    if case.response_deadline is None:
-        return "First response: reasonable efforts (no fixed deadline).\n"
-    return f"First response due by: {_local(case.response_deadline, case.contact.time_zone)}\n"
+    return _deadline_line(history.deadline, case.contact.time_zone)
 
 
-def _local(moment: Any, tz: str) -> str:
+def _deadline_line(deadline: dt.datetime | None, tz: str) -> str:
+    if deadline is None:
+        return "First response: no deadline — reasonable efforts.\n"
+    return f"First response due by: {_local(deadline, tz)}\n"
+
+
+def _local(moment: dt.datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
 
 
-def acknowledgement_body(case: Case, refused: list[list[Any]]) -> str:
+# --- the acknowledgement ------------------------------------------------------------------------
+
+
+def acknowledgement_body(case: Case, refused: Sequence[Sequence[Any]]) -> str:
+    """The case as it is now (call when it is accepted), in words a customer reads."""
+    terms = case.terms_version.terms
+    requested = case.requested_severity
     lines = [
         f"Hello,\n\nYour request is case {case.tracking_number}: {case.subject}\n",
-        f"Severity: {case.severity} (requested: {case.requested_severity or 'none'})",
-        _deadline_line(case),
+        f"Support level: {level_words(terms, case.level)}",
+        f"Accepted at: {severity_words(terms, case.severity)}",
     ]
+    if requested and requested != case.severity:
+        lines.append(
+            f"You asked for: {severity_words(terms, requested)} "
+            "A support engineer will confirm or decline it."
+        )
+    lines.append(_deadline_line(case.response_deadline, case.contact.time_zone))
     if refused:
         lines.append(refused_text(refused))
     lines.append("How the deadline was worked out:\n")
     lines.append(_explanation(case))
-    lines.append(FOOTER)
+    lines.append(_footer(case).lstrip("\n"))
     return "\n".join(x for x in lines if x)
 
 
 def _explanation(case: Case) -> str:
-    from casedesk.cases.sla_cli import explain_lines
-
+    terms = case.terms_version.terms
+    level = terms.level(case.level)
+    tz = case.contact.time_zone
+    head = (
+        f"Received via {case.get_channel_display()} at Severity {case.severity}; the "
+        f"{level.name} target for Severity {case.severity}: "
+        f"{target_words(level.target(case.severity))}."
+    )
     try:
-        return "\n".join(explain_lines(case, tz=case.contact.time_zone)) + "\n"
+        explained = sla.explain(terms, case.level, case.severity, case.received_at, tz=tz)
     except Exception:  # an explanation is a courtesy; the acknowledgement must still go out
         log.exception("explaining the deadline of %s failed", case.tracking_number)
-        return "(The explanation is on the case page in the portal.)\n"
+        return f"{head}\n(The explanation is on the case page in the portal.)\n"
+    steps = [f"  {step.text}" for step in explained.steps if step.kind != "no_deadline"]
+    return "\n".join([head, "", "Deadline at receipt:", *steps]) + "\n"
 
 
 def refused_text(refused: Sequence[Sequence[Any]]) -> str:
-    from casedesk.mail.intake import human_size, max_attachment_bytes
-
     names = "\n".join(f"  - {name} ({human_size(int(size))})" for name, size in refused)
     return (
         f"These attachments are larger than the limit of {human_size(max_attachment_bytes())} "

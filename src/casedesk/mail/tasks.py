@@ -1,33 +1,46 @@
-"""Mail tasks (Django Tasks API): one-line wrappers, run by `casedesk worker` / `db_worker`."""
+"""Mail tasks (Django Tasks API): one-line wrappers, run by `casedesk worker` / `db_worker`.
+
+The outbox's own delivery task is `casedesk.mail.outbox.deliver_task`. The three notification
+tasks below are no longer queued: they stay so that tasks queued by an older casedesk, before
+the outbox, still put their mail in the outbox when a worker runs them after the upgrade.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django_tasks import task
 
-from casedesk.mail import notify
+from casedesk.cases.models import CaseEvent
+from casedesk.mail import imap, notify
+
+
+def _outcome(record: Any) -> str:
+    return f"queued: {record.message_id}" if record is not None else "skipped"
 
 
 @task()
 def notify_event_task(event_id: int) -> str:
-    return notify.send_event_mail(event_id)
+    event = CaseEvent.objects.select_related("case__contact").filter(pk=event_id).first()
+    with transaction.atomic():
+        return _outcome(notify.queue_event_mail(event) if event is not None else None)
 
 
 @task()
 def acknowledge_task(
     case_id: int, in_reply_to: str, references: list[str], refused: list[list[Any]]
 ) -> str:
-    return notify.send_acknowledgement(case_id, in_reply_to, references, refused)
+    with transaction.atomic():
+        return _outcome(notify.schedule_acknowledgement(case_id, in_reply_to, references, refused))
 
 
 @task()
 def send_notice_task(spec: dict[str, Any]) -> str:
-    return notify.send_notice(spec)
+    with transaction.atomic():
+        return _outcome(notify.schedule_notice(**spec))
 
 
 @task()
 def fetchmail_task() -> int:
-    from casedesk.mail import imap
-
     return imap.fetch_once().accepted

@@ -1,4 +1,5 @@
-"""Console pages for held mail: list, read, attach to a customer's contact, discard."""
+"""Console pages for mail: held inbound mail (list, read, attach, discard) and the outbox
+(mail waiting to be sent or given up, and "send again")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -17,8 +19,9 @@ from casedesk.console.decorators import agent_required
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, SupportContact
 from casedesk.customers.roles import is_manager
 from casedesk.customers.services import EntitlementError
-from casedesk.mail import intake, services
-from casedesk.mail.models import InboundMessage, InboundStatus
+from casedesk.lib import clock
+from casedesk.mail import intake, outbox, services
+from casedesk.mail.models import InboundMessage, InboundStatus, OutboundStatus
 
 PAGE_SIZE = 50
 SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID")
@@ -180,3 +183,37 @@ def _decide(
         return redirect("console:case", inbound.case.tracking_number)
     messages.error(request, f"Not attached: {inbound.error or reply}")
     return redirect("mail:message", inbound.pk)
+
+
+# -- the outbox -----------------------------------------------------------------------------------
+
+
+@agent_required
+def outbox_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", OutboundStatus.GAVE_UP)
+    if status not in outbox.LISTS:
+        status = OutboundStatus.GAVE_UP
+    page = Paginator(outbox.listing(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "lists": outbox.LISTS,
+        "rows": outbox.with_tracking_numbers(list(page.object_list)),
+        "tz": DEFAULT_TIME_ZONE,
+    }
+    return render(request, "mail/outbox.html", context)
+
+
+@require_POST
+@agent_required
+def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    record = outbox.access_outbound(request.user, pk)
+    try:
+        outbox.send_again(request.user, record, clock.now())
+    except outbox.OutboxError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Back in the queue: “{record.subject}” to {', '.join(record.to)}."
+        )
+    return redirect(f"{reverse('mail:outbox')}?status={OutboundStatus.GAVE_UP}")

@@ -41,14 +41,20 @@ class CaseWatch(models.Model):
 
 
 class AlertStatus(models.TextChoices):
+    MAILED = "mailed", "Queued in the outbox"  # the mail's own state is its OutboundMessage's
+    PAGED = "paged", "Handed to the pager"
+    # Before the outbox (watch 0002) the watch sent its own mail: "pending" alerts are handed to
+    # the outbox by the next sweep; "sent" and "failed" stay as they were.
     PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
-    PAGED = "paged", "Handed to the pager"
     FAILED = "failed", "Failed"
 
 
 class SlaAlert(models.Model):
     """One warning, breach notice or page: recorded before it is sent, so a crash loses nothing.
+
+    A mailed alert's mail is an OutboundMessage keyed "alert:<id>" (casedesk.mail.outbox),
+    queued in the transaction that records the alert.
 
     The unique key (case, kind, deadline) makes each alert happen once per deadline on every
     database; a new deadline (severity change) may warn again. A page is keyed by the case's
@@ -64,7 +70,8 @@ class SlaAlert(models.Model):
     status = models.CharField(
         max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING
     )
-    # A sender owns a pending alert until this instant; a crashed sender's alert is retried after.
+    # lease_until, attempts, sent_at and error: the watch's own sending, before the outbox;
+    # kept for the alerts it sent.
     lease_until = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     message_id = models.CharField(max_length=255, blank=True)
@@ -79,7 +86,7 @@ class SlaAlert(models.Model):
             )
         ]
         indexes = [
-            # The mail outbox: `status = 'pending' AND lease_until <= now`.
+            # Alerts recorded before the outbox and not yet handed to it: `status = 'pending'`.
             models.Index(fields=["status", "lease_until"], name="watch_alert_outbox"),
         ]
 

@@ -1,19 +1,21 @@
-"""Who hears an SLA alert, and the mail they get (Django's mail API; sent outside transactions)."""
+"""Who hears an SLA alert, and the mail they get (queued in the outbox with the alert)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 
 from casedesk.cases.models import Case, SeverityRequest
 from casedesk.customers.roles import AGENTS, MANAGERS
+from casedesk.lib.links import console_case_url
+from casedesk.mail import outbox
+from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import mail_domain
+from casedesk.mail.wording import level_words
 
-from .models import AlertKind, SlaAlert
+from .models import AlertKind, AlertStatus, SlaAlert
 
 
 def _group_addresses(*groups: str) -> list[str]:
@@ -53,10 +55,12 @@ def subject(case: Case, alert: SlaAlert) -> str:
 
 
 def body(case: Case, alert: SlaAlert) -> str:
-    zone = case.terms_version.terms.calendar.timezone
+    terms = case.terms_version.terms
+    zone = terms.calendar.timezone
     lines = [
         f"Case {case.tracking_number}: {case.subject}",
-        f"Customer: {case.customer.name} ({case.level}), Severity {case.severity}",
+        f"Customer: {case.customer.name}, {level_words(terms, case.level)}",
+        f"Severity {case.severity}",
         f"Received: {_when(case.received_at, zone)}",
     ]
     if case.response_deadline:
@@ -68,23 +72,45 @@ def body(case: Case, alert: SlaAlert) -> str:
     else:
         lines.append("No first response yet: reply to the customer before the deadline.")
     assignee = case.assignee.get_username() if case.assignee else "nobody"
-    lines += [f"Assigned to: {assignee}", "", f"{settings.SITE_URL}/"]
-    return "\n".join(lines)
+    lines += [
+        f"Assigned to: {assignee}",
+        "",
+        f"Open the case: {console_case_url(case.tracking_number)}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
-def send(case: Case, alert: SlaAlert) -> None:
-    """Send now through the configured backend; raises on failure."""
-    email = EmailMessage(
+def queue_mail(case: Case, alert: SlaAlert, now: dt.datetime) -> None:
+    """Queue the alert's mail in the outbox, in the transaction that records the alert.
+
+    The sweep delivers it in the same pass (no task nudge). The Message-ID is stable per
+    alert, so a resend after a crash is the same message to the recipient's mail client.
+    """
+    outbox.enqueue(
+        to=alert.recipients,
         subject=subject(case, alert),
         body=body(case, alert),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=list(alert.recipients),
-        headers={
-            "Message-ID": f"<{message_id(alert)}>",
-            "X-Casedesk-Case": case.tracking_number,
-            "X-Casedesk-Alert": alert.kind,
-            "Auto-Submitted": "auto-generated",
-        },
+        kind=f"sla:{alert.kind}",
+        key=f"alert:{alert.pk}",
+        now=now,
+        case_id=case.pk,
+        tracking_number=case.tracking_number,
+        auto_submitted="auto-generated",
+        extra_headers={"X-Casedesk-Alert": alert.kind},
+        message_id=message_id(alert),
+        reply_to_support=False,  # an engineer's answer belongs on the case, not in intake
+        nudge=False,
     )
-    with get_connection(fail_silently=False) as connection:
-        connection.send_messages([email])
+    SlaAlert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.MAILED, message_id=message_id(alert)
+    )
+
+
+def alerts_for(case: Case) -> list[SlaAlert]:
+    """A case's alerts, oldest first, each with `mail`: its outbox mail (None for a page)."""
+    alerts = list(case.sla_alerts.order_by("created_at"))
+    keys = [f"alert:{a.pk}" for a in alerts]
+    mails = OutboundMessage.objects.defer("body").in_bulk(keys, field_name="key")
+    for alert in alerts:
+        alert.mail = mails.get(f"alert:{alert.pk}")  # type: ignore[attr-defined]
+    return alerts

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 
 from casedesk.cases.models import Case
+from casedesk.lib.links import console_case_url
 
 from .models import DeliveryStatus, SlaAlert, WebhookDelivery
 
@@ -134,7 +135,7 @@ def page_body(case: Case, alert: SlaAlert, delivery_id: str) -> str:
         "response_deadline": (
             case.response_deadline.isoformat() if case.response_deadline else None
         ),
-        "url": f"{settings.SITE_URL}/",
+        "url": console_case_url(case.tracking_number),
         "alert": alert.kind,
     }
     return json.dumps(payload, sort_keys=True)

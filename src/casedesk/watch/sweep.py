@@ -1,15 +1,15 @@
-"""The SLA sweep: claim due watches, record their alerts, then send them.
+"""The SLA sweep: claim due watches, record their alerts, then send them (one worker pass).
 
 Exactly once, from the user's side:
 - Claiming a watch is a compare-and-set UPDATE on `next_alert_at` made under the case's row lock
   (the same lock the case services hold), so two workers never record the same alert, and a
   response or severity change committed first is seen before anything is sent.
 - The unique key (case, kind, deadline) on SlaAlert backs this up on SQLite and PostgreSQL.
-- An alert is recorded as pending before it is sent (mail) or handed to the pager; a sender
-  leases it with a compare-and-set on `lease_until`, so a worker killed mid-send leaves it pending
-  and another worker sends it once the lease runs out. The Message-ID is stable per alert, so the
-  one possible duplicate (killed after the SMTP server accepted, before the "sent" update) is
-  the same message to the recipient's mail client.
+- An alert's mail is queued in the outbox (casedesk.mail.outbox) in the transaction that records
+  the alert, and a page is recorded for the pager the same way. The outbox claims each mail with
+  a compare-and-set lease, retries with backoff and gives up into the console's list; its
+  Message-ID is stable per alert. Each pass also delivers the outbox's due mail (customers'
+  mail included), so `casedesk worker --no-tasks` sends everything.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from casedesk.cases.models import Case
+from casedesk.mail import outbox
 
 from . import notify, pager
 from .models import AlertKind, AlertStatus, CaseWatch, SlaAlert
@@ -28,17 +28,17 @@ from .schedule import Planned, pending, plan, recorded
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=2)
-MAX_MAIL_ATTEMPTS = 8
+LEASE = outbox.LEASE
 
 
 def sweep(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) -> int:
-    """One pass: record the alerts that are due, send pending mail, attempt due pages.
+    """One pass: record the alerts that are due, deliver due mail, attempt due pages.
 
     Returns how many alerts this pass recorded.
     """
     count = record_due(now, limit=limit)
-    send_pending(now, limit=limit, lease=lease)
+    queue_pending(now, limit=limit)
+    outbox.deliver_due(now, limit=limit, lease=lease)
     pager.deliver_due(now, limit=limit)
     return count
 
@@ -101,60 +101,43 @@ def _record(case: Case, item: Planned, now: dt.datetime) -> int:
                 due_at=item.at,
                 step=step,
                 recipients=notify.recipients(case, step) if step != "pager" else [],
-                status=AlertStatus.PAGED if step == "pager" else AlertStatus.PENDING,
+                status=AlertStatus.PAGED if step == "pager" else AlertStatus.MAILED,
                 lease_until=now,
                 created_at=now,
             )
             if step == "pager":
                 pager.create_delivery(case, alert, now)
+            else:
+                notify.queue_mail(case, alert, now)
     except IntegrityError:
         return 0  # already recorded: the unique key is the last line of defence
     log.info("recorded %s for %s", item.kind, case.tracking_number)
     return 1
 
 
-# -- the mail outbox ------------------------------------------------------------------------------
+# -- alerts recorded before the outbox -----------------------------------------------------------
 
 
-def send_pending(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) -> int:
-    """Send pending alert mail whose lease has run out; returns how many were sent."""
+def queue_pending(now: dt.datetime, *, limit: int = 500) -> int:
+    """Hand alerts the older watch left pending to the outbox; returns how many."""
     due = SlaAlert.objects.filter(status=AlertStatus.PENDING, lease_until__lte=now)
-    rows = list(due.order_by("lease_until").values_list("pk", "lease_until")[:limit])
-    return sum(_send_one(pk, seen, now, lease) for pk, seen in rows)
+    ids = list(due.order_by("lease_until").values_list("pk", flat=True)[:limit])
+    return sum(_queue_one(pk, now) for pk in ids)
 
 
-def _send_one(alert_id: int, seen: dt.datetime, now: dt.datetime, lease: dt.timedelta) -> int:
-    claimed = SlaAlert.objects.filter(
-        pk=alert_id, status=AlertStatus.PENDING, lease_until=seen
-    ).update(lease_until=now + lease, attempts=F("attempts") + 1)
-    if claimed != 1:
-        return 0
-    alert = SlaAlert.objects.select_related(
-        "case", "case__customer", "case__assignee", "case__terms_version"
-    ).get(pk=alert_id)
-    alert.message_id = notify.message_id(alert)
-    try:
-        if not alert.recipients:
-            raise ValueError("nobody to tell: no active engineer or manager has an e-mail address")
-        notify.send(alert.case, alert)
-    except Exception as exc:  # noqa: BLE001 - any transport error is stored and retried
-        _failed(alert, exc, now)
-        return 0
-    SlaAlert.objects.filter(pk=alert_id).update(
-        status=AlertStatus.SENT, sent_at=now, message_id=alert.message_id, error=""
-    )
+def _queue_one(alert_id: int, now: dt.datetime) -> int:
+    with transaction.atomic():
+        # The compare-and-set claim: the alert leaves "pending" once, in the mail's transaction.
+        claimed = SlaAlert.objects.filter(pk=alert_id, status=AlertStatus.PENDING).update(
+            status=AlertStatus.MAILED
+        )
+        if claimed != 1:
+            return 0
+        alert = SlaAlert.objects.select_related(
+            "case", "case__customer", "case__assignee", "case__terms_version"
+        ).get(pk=alert_id)
+        notify.queue_mail(alert.case, alert, now)
     return 1
 
 
-def _failed(alert: SlaAlert, exc: Exception, now: dt.datetime) -> None:
-    log.warning("SLA alert %s failed: %s", alert.pk, exc)
-    fields: dict[str, object] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
-    if alert.attempts >= MAX_MAIL_ATTEMPTS:
-        fields["status"] = AlertStatus.FAILED
-    else:
-        # Pushed forward, not retried hot: 1, 2, 4, ... minutes.
-        fields["lease_until"] = now + dt.timedelta(minutes=2 ** (alert.attempts - 1))
-    SlaAlert.objects.filter(pk=alert.pk).update(**fields)
-
-
-__all__ = ["AlertKind", "record_due", "send_pending", "sweep"]
+__all__ = ["AlertKind", "queue_pending", "record_due", "sweep"]

@@ -1,7 +1,9 @@
 """`casedesk worker`: the periodic SLA sweep plus a django-tasks-db worker, until SIGTERM.
 
-The sweep runs every --interval seconds in the main thread; the task worker runs in a thread
-beside it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
+Each sweep pass also delivers the outbox's due mail (casedesk.mail.outbox: notifications,
+acknowledgements, notices, SLA alerts), retrying failed mail with backoff; the task worker sends
+new mail right after its commit. The sweep runs every --interval seconds in the main thread; the
+task worker runs in a thread beside it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
 finish, stops both and exits. Several `casedesk worker` processes may run against one PostgreSQL
 database: every claim is a compare-and-set UPDATE. On Redis, see casedesk.watch.tasks.
 """
@@ -24,7 +26,10 @@ from casedesk.watch import sweep as watch
 
 
 class Command(BaseCommand):
-    help = "Run background tasks and the periodic SLA sweep (warnings, escalation, paging)."
+    help = (
+        "Run background tasks and the periodic pass: SLA sweep (warnings, escalation, paging) "
+        "and outbound mail."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -37,7 +42,7 @@ class Command(BaseCommand):
             "--lease",
             type=float,
             default=watch.LEASE.total_seconds(),
-            help="seconds before an alert a crashed worker was sending is retried",
+            help="seconds before mail a crashed worker was sending is tried again",
         )
         parser.add_argument(
             "--no-tasks", action="store_true", help="sweep only; run no django-tasks-db worker"
