@@ -230,9 +230,9 @@ OTP_TOTP_ISSUER = "casedesk"
 # Nobody reads another person's authenticator secret, not even in the admin (its QR and key pages
 # answer 403); a lost device is deleted there and its owner sets up a new one.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Passkeys (WebAuthn) are bound to SITE_URL's host name and need a secure origin: https, or
+# Passkeys (WebAuthn) are bound to CASEDESK_BASE_URL's host name and need a secure origin: https, or
 # http://localhost. Elsewhere (the demo's http://127.0.0.1) they are not offered.
-_SITE = urlsplit(SITE_URL)
+_SITE = urlsplit(CASEDESK_BASE_URL)
 CASEDESK_PASSKEYS = _SITE.scheme == "https" or _SITE.hostname == "localhost"
 OTP_WEBAUTHN_RP_NAME = "casedesk"
 OTP_WEBAUTHN_RP_ID = _SITE.hostname if CASEDESK_PASSKEYS else "localhost"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+
+from casedesk.lib import clock
+from casedesk.mail import outbox
 
 from .limits import LOGIN_ACCOUNT
 
@@ -24,5 +26,12 @@ def mail_account_slowed(username: str) -> bool:
         "30 seconds for a while. If this was not you, consider a longer password (use "
         '"Forgot your password?" on the sign-in page) and, for engineers, a second factor.\n'
     )
-    send_mail("casedesk: many failed sign-ins for your login", body, None, [user.email])
+    outbox.enqueue(
+        to=[user.email],
+        subject="casedesk: many failed sign-ins for your login",
+        body=body,
+        kind="signin",
+        now=clock.now(),
+        reply_to_support=False,
+    )
     return True

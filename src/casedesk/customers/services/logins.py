@@ -2,7 +2,7 @@
 
 An invitation is Django's password-reset token (one-time: it stops working once a password is
 set, since the token covers the password hash) on its own "set your password" page. Mail goes out
-through Django's configured mail backend with send_mail; it is short and has no case data.
+through the outbox (recorded with the change, retried until the mail server takes it).
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from casedesk.lib import clock
+from casedesk.lib.links import absolute
+from casedesk.mail import outbox
 
 from .errors import EntitlementError
 
@@ -66,7 +69,7 @@ def invitation_link(user: Any) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute(path)
 
 
 def send_invitation(user: Any, to: str = "") -> str:
@@ -85,5 +88,13 @@ def send_invitation(user: Any, to: str = "") -> str:
         'If it has expired, ask for a new one with "Forgot your password?" on the sign-in '
         "page.\n"
     )
-    send_mail("Your casedesk login: choose a password", body, None, [to])
+    subject = "Your casedesk login: choose a password"
+    outbox.enqueue(
+        to=[to],
+        subject=subject,
+        body=body,
+        kind="invitation",
+        now=clock.now(),
+        reply_to_support=False,
+    )
     return link
