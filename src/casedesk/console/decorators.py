@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
@@ -15,7 +15,9 @@ from casedesk.customers.roles import is_agent
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-View = Callable[..., HttpResponseBase]
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Params = ParamSpec("_Params")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 class AgentRequest(HttpRequest):
@@ -24,12 +26,14 @@ class AgentRequest(HttpRequest):
     user: User
 
 
-def agent_required(view: View) -> View:
+def agent_required(
+    view: Callable[Concatenate[_Request, _Params], _Response],
+) -> Callable[Concatenate[_Request, _Params], _Response]:
     """Signed-in engineers pass; anyone else gets the same 404 as for a page that does not exist."""
 
     @login_required
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapped(request: _Request, *args: _Params.args, **kwargs: _Params.kwargs) -> _Response:
         if not is_agent(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
