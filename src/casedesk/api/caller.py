@@ -37,7 +37,7 @@ def caller(request: HttpRequest) -> Caller:
         agent = is_agent(user)
         found = Caller(user, agent, None if agent else contact_of(user))
         request._casedesk_caller = found  # type: ignore[attr-defined]
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def case_for(request: HttpRequest, ref: str) -> Case:
