@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
@@ -12,18 +12,9 @@ from django.http.response import HttpResponseBase
 
 from casedesk.customers.roles import is_agent
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
 _Request = TypeVar("_Request", bound=HttpRequest)
 _Params = ParamSpec("_Params")
 _Response = TypeVar("_Response", bound=HttpResponseBase)
-
-
-class AgentRequest(HttpRequest):
-    """The request a view behind agent_required receives: a signed-in engineer's (for mypy)."""
-
-    user: User
 
 
 def agent_required(
