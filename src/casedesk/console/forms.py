@@ -67,7 +67,10 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["level"]).choices = [("", "Any")] + levels
         cast(forms.ChoiceField, self.fields["customer"]).choices = [("", "Any")] + customers
-        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "Anyone"), (UNASSIGNED, "Unassigned")] + assignees
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", "Anyone"),
+            (UNASSIGNED, "Unassigned"),
+        ] + assignees
 
 
 # --- the case page -----------------------------------------------------------------------
