@@ -40,7 +40,8 @@ class NewCaseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         releases = Release.objects.order_by("product", "-ga_on")
-        cast(forms.ChoiceField, self.fields["release"]).choices = [("", "— not listed / not sure —")] + [
+        field = cast(forms.ChoiceField, self.fields["release"])
+        field.choices = [("", "— not listed / not sure —")] + [
             (str(r.pk), f"{r.product} {r.version}" + ("" if r.production else " (pre-release)"))
             for r in releases
         ]

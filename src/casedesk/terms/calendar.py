@@ -93,8 +93,17 @@ class _Table:
 # adder()'s copy of the current table's fields: (safe_from, safe_until, origin, day_first,
 # starts_pad, ends, cum, cum_end_pad, total, width, bucket_first).
 _Hot = tuple[
-    int, int, int, tuple[int, ...], tuple[int, ...], list[int], list[int], tuple[int, ...],
-    int, int, tuple[int, ...],
+    int,
+    int,
+    int,
+    tuple[int, ...],
+    tuple[int, ...],
+    list[int],
+    list[int],
+    tuple[int, ...],
+    int,
+    int,
+    tuple[int, ...],
 ]
 
 _DAY_US = 86400 * US
