@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:  # the models load once Django is set up, after this plugin is imported
+    from django.contrib.auth.models import User
+
+    from casedesk.customers.models import Customer, Release, Subscription, SupportContact
 
 PASSWORD = "pw"
 SETUP_AT = dt.datetime(2025, 12, 15, 17, 0, tzinfo=dt.UTC)
@@ -25,21 +30,21 @@ TERM = (dt.date(2026, 1, 1), dt.date(2027, 12, 31))
 
 @dataclass
 class World:
-    acme: Any
-    acme_sub: Any
-    alice: Any
-    globex: Any
-    globex_sub: Any
-    bob: Any
-    initech: Any
-    initech_sub: Any
-    carol: Any
-    agent: Any
-    manager: Any
-    releases: dict[str, Any] = field(default_factory=dict)
+    acme: Customer
+    acme_sub: Subscription
+    alice: SupportContact
+    globex: Customer
+    globex_sub: Subscription
+    bob: SupportContact
+    initech: Customer
+    initech_sub: Subscription
+    carol: SupportContact
+    agent: User
+    manager: User
+    releases: dict[str, Release] = field(default_factory=dict)
 
 
-def _user(username: str, **extra: Any) -> Any:
+def _user(username: str, **extra: Any) -> User:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user(
@@ -57,7 +62,9 @@ def build_world() -> World:
     manager = _user("manager", is_staff=True)
     manager.groups.add(managers)
 
-    def customer(slug: str, name: str, level: str, nodes: int, who: str, person: str) -> tuple:
+    def customer(
+        slug: str, name: str, level: str, nodes: int, who: str, person: str
+    ) -> tuple[Customer, Subscription, SupportContact]:
         org = services.create_customer(manager, name=name, slug=slug, at=SETUP_AT)
         sub = services.create_subscription(
             manager,

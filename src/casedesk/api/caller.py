@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
@@ -14,13 +14,16 @@ from casedesk.customers.roles import contact_of, is_agent
 
 from .schemas import ErrorOut
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # The refusals every authenticated endpoint can answer with; documented in the OpenAPI schema.
 ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @dataclass
 class Caller:
-    user: Any
+    user: User
     agent: bool
     contact: SupportContact | None
 
@@ -37,7 +40,7 @@ def caller(request: HttpRequest) -> Caller:
         agent = is_agent(user)
         found = Caller(user, agent, None if agent else contact_of(user))
         request._casedesk_caller = found  # type: ignore[attr-defined]
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def case_for(request: HttpRequest, ref: str) -> Case:
@@ -52,7 +55,7 @@ def require_contact(request: HttpRequest, action: str) -> SupportContact:
     return contact
 
 
-def require_engineer(request: HttpRequest, action: str) -> Any:
+def require_engineer(request: HttpRequest, action: str) -> User:
     """The role check at the door (the services check again); call it after `case_for`, so
     another organisation's case stays a 404."""
     who = caller(request)

@@ -7,7 +7,8 @@ gives 400 with one sentence per invalid field."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -37,9 +38,12 @@ CSRF_FAILED = (
 # argument that holds a schema (`payload`, `filters`), then the field.
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 _WRAPPERS = {"payload", "filters"}
+_Handler = TypeVar("_Handler", bound=Callable[..., HttpResponse])
 
 
-def error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, field: str = "") -> Any:
+def error(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, field: str = ""
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "field": field or None}, status=status)
 
 
@@ -110,30 +114,30 @@ def _validation(api: NinjaAPI, request: HttpRequest, exc: ValidationError) -> Ht
 
 
 def install(api: NinjaAPI) -> None:
-    def on(exc_class: type[Exception]) -> Any:
+    def on(exc_class: type[Exception]) -> Callable[[_Handler], _Handler]:
         return api.exception_handler(exc_class)
 
     @on(cs.CaseNotFound)
     def not_found(request: HttpRequest, exc: cs.CaseNotFound) -> HttpResponse:
-        return error(api, request, 404, exc.message, exc.field)  # type: ignore[no-any-return]
+        return error(api, request, 404, exc.message, exc.field)
 
     @on(cs.Forbidden)
     def forbidden(request: HttpRequest, exc: cs.Forbidden) -> HttpResponse:
-        return error(api, request, 403, exc.message, exc.field)  # type: ignore[no-any-return]
+        return error(api, request, 403, exc.message, exc.field)
 
     @on(cs.CaseError)
     def refused(request: HttpRequest, exc: cs.CaseError) -> HttpResponse:
-        return error(api, request, 400, exc.message, exc.field)  # type: ignore[no-any-return]
+        return error(api, request, 400, exc.message, exc.field)
 
     @on(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return error(api, request, 404, str(exc) or "Not found.")  # type: ignore[no-any-return]
+        return error(api, request, 404, str(exc) or "Not found.")
 
     @on(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = error(api, request, 401, UNAUTHORIZED)
         response["WWW-Authenticate"] = 'Bearer realm="casedesk"'
-        return response  # type: ignore[no-any-return]
+        return response
 
     @on(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -145,9 +149,9 @@ def install(api: NinjaAPI) -> None:
             cause = exc.__cause__
             if isinstance(cause, BadText | RequestDataTooBig | MultiPartParserError):
                 detail, field = _unreadable(cause)
-                return error(api, request, 400, detail, field)  # type: ignore[no-any-return]
+                return error(api, request, 400, detail, field)
             detail = "The request body is not valid JSON."
-        return error(api, request, exc.status_code, detail)  # type: ignore[no-any-return]
+        return error(api, request, exc.status_code, detail)
 
     # Raised by query strings and forms (the parser) and by Django reading a body: the same
     # JSON error shape as every refusal, not Django's HTML 400 page.
@@ -159,7 +163,7 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc, SuspiciousOperation):  # logged where Django logs them itself
             logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
         detail, field = _unreadable(exc)
-        return error(api, request, 400, detail, field)  # type: ignore[no-any-return]
+        return error(api, request, 400, detail, field)
 
     @on(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

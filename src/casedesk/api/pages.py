@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from casedesk.lib.requests import SignedInRequest
 
 from .models import ApiToken
 from .tokens import TokenError, create_token, revoke_token
 
 
-def _render(request: HttpRequest, status: int = 200, **extra: object) -> HttpResponse:
+def _render(request: SignedInRequest, status: int = 200, **extra: object) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
     return render(request, "api/tokens.html", {"tokens": tokens, **extra}, status=status)
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     if request.method != "POST":
         return _render(request)
     name = request.POST.get("name", "")
@@ -34,7 +36,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:  # someone else's token looks like no token
         raise Http404("No such token.")

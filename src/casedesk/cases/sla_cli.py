@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TextIO
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandError
@@ -18,6 +18,9 @@ from casedesk.cases.services.sla_fields import (
     replay,
 )
 from casedesk.lib import clock
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 from casedesk.terms import sla
 from casedesk.terms.document import Level
 
@@ -101,7 +104,7 @@ def _describe(outcome: sla.Outcome) -> str:
     )
 
 
-def explain_case(stdout: TextIO, ref: str) -> None:
+def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
     case = Case.objects.select_related("terms_version").filter(tracking_number__iexact=ref).first()
     if case is None and ref.isdigit():
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
@@ -110,7 +113,7 @@ def explain_case(stdout: TextIO, ref: str) -> None:
     stdout.write("\n".join(explain_lines(case)))
 
 
-def verify_cases(stdout: TextIO, batch: int = 2000) -> int:
+def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     """Recompute every case's SLA fields from its events and check each event against its
     digest; report drift and edited history. Returns the exit code."""
     checked = drifted = edited = 0
@@ -173,7 +176,7 @@ def _history_problems(case: Case, events: list[CaseEvent], tz: str) -> list[str]
     return lines
 
 
-def recompute_cases(stdout: TextIO, batch: int = 2000) -> int:
+def recompute_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     """Store the SLA fields the events say for every case that drifted; returns how many.
 
     Prints each changed case with how far its deadline moved, and a summary.

@@ -18,6 +18,7 @@ from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
 from casedesk.lib import clock
+from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
 
@@ -149,7 +150,7 @@ def _act(
 
 @agent_required
 @require_POST
-def respond_view(request: HttpRequest, ref: str) -> HttpResponse:
+def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.respond(request.user, case, data["body"], attachments=data["attachments"])
         return f"Reply sent to {case.contact.name}."
@@ -159,7 +160,7 @@ def respond_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def note_view(request: HttpRequest, ref: str) -> HttpResponse:
+def note_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.add_note(request.user, case, data["body"], attachments=data["attachments"])
         return "Internal note added."
@@ -169,7 +170,7 @@ def note_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def severity_view(request: HttpRequest, ref: str) -> HttpResponse:
+def severity_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.change_severity(
             request.user,
@@ -185,7 +186,7 @@ def severity_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def confirm_request_view(request: HttpRequest, ref: str) -> HttpResponse:
+def confirm_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.confirm_severity_request(request.user, case, data["reason"])
         return f"Confirmed: {case.tracking_number} is now Severity {case.severity}."
@@ -195,7 +196,7 @@ def confirm_request_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def decline_request_view(request: HttpRequest, ref: str) -> HttpResponse:
+def decline_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.decline_severity_request(request.user, case, data["reason"])
         return f"Declined: {case.tracking_number} stays at Severity {case.severity}."
@@ -205,7 +206,7 @@ def decline_request_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def assign_view(request: HttpRequest, ref: str) -> HttpResponse:
+def assign_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         pk = data["assignee"]
         assignee = get_user_model().objects.get(pk=pk) if pk else None
@@ -224,7 +225,7 @@ def assign_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def status_view(request: HttpRequest, ref: str) -> HttpResponse:
+def status_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.set_status(request.user, case, data["status"], reason=data["reason"])
         return f"{case.tracking_number} is now {case.get_status_display().lower()}."
@@ -234,7 +235,7 @@ def status_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def exclude_view(request: HttpRequest, ref: str) -> HttpResponse:
+def exclude_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.close_excluded(request.user, case, data["code"], reason=data["reason"])
         return (
@@ -249,7 +250,7 @@ def exclude_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def request_patch_view(request: HttpRequest, ref: str) -> HttpResponse:
+def request_patch_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.request_patch(request.user, case, data["summary"])
         return "Emergency patch requested."
@@ -259,7 +260,7 @@ def request_patch_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def deliver_patch_view(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+def deliver_patch_view(request: SignedInRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     patch = get_object_or_404(PatchRequest, pk=pk, case=case)
     form = PatchDeliverForm(request.POST, prefix=f"p{patch.pk}")

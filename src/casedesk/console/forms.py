@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -51,7 +51,7 @@ class ConsoleForm(forms.Form):
 class QueueFilterForm(forms.Form):
     level = forms.ChoiceField(required=False)
     severity = forms.TypedChoiceField(
-        required=False, choices=[("", "Any")] + SEVERITIES, coerce=int, empty_value=None
+        required=False, choices=[("", "Any"), *SEVERITIES], coerce=int, empty_value=None
     )
     customer = forms.ChoiceField(required=False)
     assignee = forms.ChoiceField(required=False)
@@ -65,9 +65,12 @@ class QueueFilterForm(forms.Form):
         assignees: list[tuple[str, str]],
     ) -> None:
         super().__init__(data)
-        self.fields["level"].choices = [("", "Any")] + levels
-        self.fields["customer"].choices = [("", "Any")] + customers
-        self.fields["assignee"].choices = [("", "Anyone"), (UNASSIGNED, "Unassigned")] + assignees
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", "Any")] + levels
+        cast(forms.ChoiceField, self.fields["customer"]).choices = [("", "Any")] + customers
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", "Anyone"),
+            (UNASSIGNED, "Unassigned"),
+        ] + assignees
 
 
 # --- the case page -----------------------------------------------------------------------
@@ -114,7 +117,7 @@ class AssignForm(ConsoleForm):
 
     def __init__(self, *args: Any, agents: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Nobody")] + [
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "Nobody")] + [
             (str(a.pk), a.get_full_name() or a.get_username()) for a in agents
         ]
 

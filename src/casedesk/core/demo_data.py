@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
@@ -18,6 +19,11 @@ from casedesk.cases.models import Case, SeverityRequest
 from casedesk.customers import services as customers
 from casedesk.customers.roles import ensure_groups
 from casedesk.lib import clock
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from casedesk.customers.models import Customer, Release, Subscription, SupportContact
 
 DEMO_PASSWORD = "demo-casedesk"  # noqa: S105 - printed for the demo, never used in production
 CASES = 300
@@ -43,12 +49,12 @@ EXCLUDED = ["c", "iii", "v", "vi", "i", "d"]
 
 @dataclass
 class Org:
-    customer: object
-    subscription: object
-    contacts: list
+    customer: Customer
+    subscription: Subscription
+    contacts: list[SupportContact]
 
 
-def _user(username: str, first: str, last: str, **extra: object) -> object:
+def _user(username: str, first: str, last: str, **extra: object) -> User:
     return get_user_model().objects.create_user(
         username,
         f"{username}@example.com",
@@ -59,7 +65,7 @@ def _user(username: str, first: str, last: str, **extra: object) -> object:
     )
 
 
-def _orgs(manager: object, today: dt.date, at: dt.datetime) -> dict[str, Org]:
+def _orgs(manager: User, today: dt.date, at: dt.datetime) -> dict[str, Org]:
     plans = {
         "signature": ("Initech", "initech", 2400, [("carol", "Carol", "Clark", "Europe/Berlin")]),
         "premium": (
@@ -102,7 +108,7 @@ def _orgs(manager: object, today: dt.date, at: dt.datetime) -> dict[str, Org]:
     return orgs
 
 
-def _releases(manager: object, today: dt.date) -> list:
+def _releases(manager: User, today: dt.date) -> list[Release]:
     add = customers.add_release
     return [
         add(manager, product="DC/OS", version="2.2.3", ga_on=today - dt.timedelta(days=120)),
@@ -156,6 +162,7 @@ def seed(
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
     for level, org in orgs.items():
         for contact in org.contacts:
+            assert contact.user is not None  # every demo contact has a login
             logins.append(
                 (f"Contact, {org.customer.name} ({level})", contact.user.username, DEMO_PASSWORD)
             )
@@ -166,9 +173,9 @@ class _History:
     def __init__(
         self,
         rng: random.Random,
-        agents: list,
+        agents: list[User],
         orgs: dict[str, Org],
-        releases: list,
+        releases: list[Release],
         now: dt.datetime,
     ) -> None:
         self.rng, self.agents, self.orgs, self.releases, self.now = rng, agents, orgs, releases, now
@@ -204,13 +211,15 @@ class _History:
         self._respond(agent, case, t)
         self._finish(agent, case)
 
-    def _triage(self, agent: object, case: Case, t: dt.datetime) -> Case:
+    def _triage(self, agent: User, case: Case, t: dt.datetime) -> Case:
         rng = self.rng
         if case.severity_request == SeverityRequest.PENDING:
             quota = (
                 customers.quota_status(case.subscription, t) if case.level == "standard" else None
             )
-            if rng.random() < 0.8 and (quota is None or quota.used < quota.limit - 2):
+            if rng.random() < 0.8 and (
+                quota is None or quota.limit is None or quota.used < quota.limit - 2
+            ):
                 case = cs.confirm_severity_request(
                     agent, case, "Confirmed: production impact described.", at=t
                 )
@@ -222,7 +231,7 @@ class _History:
             return cs.change_severity(agent, case, 4, "General usage question, no impact.", at=t)
         return case
 
-    def _maybe_lower(self, agent: object, case: Case, t: dt.datetime) -> Case:
+    def _maybe_lower(self, agent: User, case: Case, t: dt.datetime) -> Case:
         """Some confirmed Severity 1 cases are lowered to 2 before the first reply, so the demo
         shows DESIGN.md §1's rule: judged Severity 2 from the raise, not from receipt."""
         later = t + dt.timedelta(minutes=self.rng.randint(10, 40))
@@ -231,7 +240,7 @@ class _History:
         reason = "Workaround restored service; degraded, no longer down."
         return cs.change_severity(agent, case, 2, reason, at=later)
 
-    def _respond(self, agent: object, case: Case, triaged: dt.datetime) -> None:
+    def _respond(self, agent: User, case: Case, triaged: dt.datetime) -> None:
         rng = self.rng
         case.refresh_from_db()
         deadline = case.response_deadline
@@ -250,7 +259,7 @@ class _History:
                 at=at,
             )
 
-    def _finish(self, agent: object, case: Case) -> None:
+    def _finish(self, agent: User, case: Case) -> None:
         rng = self.rng
         case.refresh_from_db()
         if case.first_response_at is None:

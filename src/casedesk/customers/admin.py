@@ -52,6 +52,11 @@ def refusal_as_error(form: forms.BaseForm, field: str | None = None) -> Iterator
 
 
 class ServiceForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        # ModelForm.clean() returns cleaned_data; the stubs say "or None" for Form.clean().
+        super().clean()
+        return self.cleaned_data
+
     def _post_clean(self) -> None:
         # The rules are checked in clean() by the services, with their messages; the database
         # constraints back them. Only copy the values onto the instance here, and only valid
@@ -64,7 +69,7 @@ class ServiceForm(forms.ModelForm):
                 self, self.instance, self._meta.fields, self._meta.exclude
             )
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]  # not in the stubs
 
 
 class IdInitialMixin:
@@ -224,7 +229,7 @@ class SubscriptionInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     fields = ["level", "nodes", "starts_on", "ends_on", "terms_version"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # flat names; stubs type `fields` as groups
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # added on the subscription page, which checks the terms
@@ -391,7 +396,7 @@ class QuotaEntryInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["at", "year_start", "case_ref", "kind", "actor", "reason"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # flat names; stubs type `fields` as groups
     verbose_name_plural = "incident quota ledger"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -443,7 +448,7 @@ class SubscriptionAdmin(IdInitialMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["customer", "terms_version", *self.computed] if obj else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]  # flat names; lists are invariant
         fields = list(SubscriptionForm.Meta.fields)
         return [*fields, *self.computed] if obj else fields
 
@@ -570,7 +575,7 @@ class SupportContactAdmin(IdInitialMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["customer", *self.history_fields] if obj else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]  # flat names; lists are invariant
         fields = list(ContactForm.Meta.fields)
         return [*fields, *self.history_fields] if obj else fields
 

@@ -62,7 +62,7 @@ class Columns:
             found = self._converters[connection] = []
             for i, field in enumerate(self.fields):
                 col = field.get_col(self.alias)
-                converters = connection.ops.get_db_converters(col) + field.get_db_converters(
+                converters = connection.ops.get_db_converters(col) + field.get_db_converters(  # type: ignore[attr-defined]  # not in the stubs
                     connection
                 )
                 if converters:

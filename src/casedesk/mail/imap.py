@@ -42,7 +42,7 @@ class ImapConfig:
     @classmethod
     def from_settings(cls, **overrides: Any) -> ImapConfig:
         ssl = bool(getattr(settings, "CASEDESK_IMAP_SSL", True))
-        values = {
+        values: dict[str, Any] = {
             "host": getattr(settings, "CASEDESK_IMAP_HOST", "127.0.0.1"),
             "port": int(getattr(settings, "CASEDESK_IMAP_PORT", 993 if ssl else 143)),
             "user": getattr(settings, "CASEDESK_IMAP_USER", ""),

@@ -16,7 +16,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,13 +40,17 @@ from casedesk.mail.models import (
 from casedesk.mail.parse import ParsedMessage, clean_text, parse_message, shorten
 from casedesk.mail.tokens import mail_domain, mail_local_part, verify_token
 
+if TYPE_CHECKING:  # imported on first use at run time (see CaseServicesDesk)
+    from casedesk.cases.models import Case
+    from casedesk.customers.models import SupportContact
+
 log = logging.getLogger(__name__)
 
 REPLY_DUPLICATE = "250 OK: already have it"
 REPLY_HELD = "250 OK: received, held for review"
 REPLY_KEPT = "250 OK: received, kept for an engineer"
 REPLY_RETRY = "451 4.3.0 Received but not processed; please try again later"
-SUBJECT_LENGTH = InboundMessage._meta.get_field("subject").max_length
+SUBJECT_LENGTH = cast(int, InboundMessage._meta.get_field("subject").max_length)  # a CharField
 # Statuses whose processing did not finish: a redelivery processes them again.
 RETRYABLE = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 
@@ -54,21 +58,25 @@ RETRYABLE = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 class Desk(Protocol):
     """What intake needs from the case and customer apps."""
 
-    permanent_errors: tuple[type[Exception], ...]
+    @property
+    def permanent_errors(self) -> tuple[type[Exception], ...]: ...
+
     # True when an engineer chose the contact for a held message: automated mail is then
     # added as that engineer decided, where intake on its own would hold it.
     decided_by_engineer: bool
 
     def tracking_prefix(self) -> str | None: ...
-    def contacts_for(self, address: str) -> list[Any]: ...
-    def case_by_id(self, case_id: int) -> Any | None: ...
-    def case_by_ref(self, ref: str) -> Any | None: ...
-    def case_by_message_ids(self, ids: list[str]) -> Any | None: ...
-    def may_reply(self, contact: Any, case: Any) -> bool: ...
-    def open_case(self, contact: Any, parsed: ParsedMessage, received_at: dt.datetime) -> Any: ...
+    def contacts_for(self, address: str) -> list[SupportContact]: ...
+    def case_by_id(self, case_id: int) -> Case | None: ...
+    def case_by_ref(self, ref: str) -> Case | None: ...
+    def case_by_message_ids(self, ids: list[str]) -> Case | None: ...
+    def may_reply(self, contact: SupportContact, case: Case) -> bool: ...
+    def open_case(
+        self, contact: SupportContact, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Case: ...
     def customer_reply(
-        self, contact: Any, case: Any, parsed: ParsedMessage, received_at: dt.datetime
-    ) -> Any: ...
+        self, contact: SupportContact, case: Case, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Case: ...
 
 
 class CaseServicesDesk:
@@ -86,7 +94,7 @@ class CaseServicesDesk:
         return services
 
     @cached_property
-    def case_model(self) -> Any:
+    def case_model(self) -> type[Case]:
         from casedesk.cases.models import Case
 
         return Case
@@ -103,29 +111,31 @@ class CaseServicesDesk:
         # Subjects carry the prefix of the terms a case was opened under; any prefix matches.
         return None
 
-    def contacts_for(self, address: str) -> list[Any]:
+    def contacts_for(self, address: str) -> list[SupportContact]:
         # One address may be an active contact of several customers (a consultant): the
         # threaded case, or an engineer, decides which customer a message belongs to.
         from casedesk.customers.services.lookups import active_contacts_by_email
 
         return active_contacts_by_email(address)
 
-    def case_by_id(self, case_id: int) -> Any | None:
+    def case_by_id(self, case_id: int) -> Case | None:
         return self.case_model.objects.filter(pk=case_id).first()
 
-    def case_by_ref(self, ref: str) -> Any | None:
+    def case_by_ref(self, ref: str) -> Case | None:
         return self.cs.find_case_by_ref(ref)
 
-    def case_by_message_ids(self, ids: list[str]) -> Any | None:
+    def case_by_message_ids(self, ids: list[str]) -> Case | None:
         return self.cs.find_case_by_message_ids(ids)
 
-    def may_reply(self, contact: Any, case: Any) -> bool:
+    def may_reply(self, contact: SupportContact, case: Case) -> bool:
         # A guessed tracking number must not let one customer write into another's case.
         return bool(contact.customer_id == case.customer_id)
 
-    def open_case(self, contact: Any, parsed: ParsedMessage, received_at: dt.datetime) -> Any:
+    def open_case(
+        self, contact: SupportContact, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Case:
         subject, description = parsed.subject or "(no subject)", parsed.text
-        limit = self.case_model._meta.get_field("subject").max_length
+        limit = cast(int, self.case_model._meta.get_field("subject").max_length)  # a CharField
         if len(subject) > limit:
             # Mail is never refused for a long subject: the case gets it shortened, and its
             # first message (the description, on the case page) starts with the whole of it.
@@ -143,8 +153,8 @@ class CaseServicesDesk:
         )
 
     def customer_reply(
-        self, contact: Any, case: Any, parsed: ParsedMessage, received_at: dt.datetime
-    ) -> Any:
+        self, contact: SupportContact, case: Case, parsed: ParsedMessage, received_at: dt.datetime
+    ) -> Case:
         # customer_reply reopens a closed case within the reopen window and opens a follow-up
         # case after it; it returns the case the reply landed on.
         return self.cs.customer_reply(
@@ -492,8 +502,9 @@ def _case_by_thread_ids(desk: Desk, ids: list[str]) -> Any | None:
         )
     )
     for message_id in ids:  # nearest ancestor first
-        if message_id in sent:
-            return desk.case_by_id(sent[message_id])
+        case_id = sent.get(message_id)
+        if case_id is not None:
+            return desk.case_by_id(case_id)
     return desk.case_by_message_ids(ids)
 
 

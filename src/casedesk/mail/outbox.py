@@ -206,7 +206,7 @@ def attempt(pk: int, now: dt.datetime, lease: dt.timedelta = LEASE) -> bool:
     return seen is not None and _attempt(pk, seen, now, lease)
 
 
-def _attempt(pk: int, seen: dt.datetime, now: dt.datetime, lease: dt.timedelta) -> bool:
+def _attempt(pk: int, seen: dt.datetime | None, now: dt.datetime, lease: dt.timedelta) -> bool:
     claimed = OutboundMessage.objects.filter(
         pk=pk, status=OutboundStatus.QUEUED, next_attempt_at=seen
     ).update(next_attempt_at=now + lease, attempts=F("attempts") + 1)

@@ -19,7 +19,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, cast
 
 import nh3
 
@@ -133,11 +133,11 @@ class _ParsedOnce(EmailMessage):
     """
 
     def _header_cache(self) -> dict[tuple[str, bool], Any]:
-        key = (id(self._headers), len(self._headers))
+        key = (id(self._headers), len(self._headers))  # type: ignore[attr-defined]  # private
         if self.__dict__.get("_cache_key") != key:
             self.__dict__["_cache_key"] = key
             self.__dict__["_cache"] = {}
-        return self.__dict__["_cache"]  # type: ignore[no-any-return]
+        return self.__dict__["_cache"]
 
     def get(self, name: str, failobj: Any = None) -> Any:
         cache = self._header_cache()
@@ -302,7 +302,7 @@ def _from(msg: Message, problems: list[str]) -> tuple[str, str]:
     if plain is not None:
         return clean_text(plain[0]), _normal_address(plain[1])
     try:
-        header = msg.get("From")
+        header: Any = msg.get("From")  # a header object of the registry, not a str
         if header is not None and getattr(header, "addresses", None):
             address = header.addresses[0]
             return clean_text(address.display_name), _normal_address(address.addr_spec)
@@ -402,7 +402,7 @@ def _leaves(part: Message, depth: int = 0) -> list[Message]:
     try:
         if part.get_content_type() == "message/rfc822" or not part.is_multipart():
             return [part]
-        children = part.get_payload()
+        children: Any = part.get_payload()
     except Exception:
         return [part]
     if not isinstance(children, list):
@@ -490,7 +490,8 @@ def _part_bytes(part: Message) -> bytes:
 
 def _part_text(part: Message, problems: list[str]) -> str:
     try:
-        return clean_text(part.get_content())
+        # Parts come from the EmailMessage factory (policy.SMTP), which has get_content().
+        return clean_text(cast(EmailMessage, part).get_content())
     except Exception:  # noqa: S110 - unknown charset or bad encoding; bytes decoded below
         pass
     data = _part_bytes(part)
@@ -543,7 +544,7 @@ def _embedded_message_bytes(part: Message) -> bytes:
 
 def _embedded_name(part: Message) -> str:
     try:
-        inner = part.get_payload()[0]
+        inner: Any = part.get_payload()[0]  # type: ignore[index]  # message/rfc822: a list
         subject = clean_text(inner.get("Subject", "")).strip()
     except Exception:
         subject = ""

@@ -51,7 +51,7 @@ class _ChosenContactDesk(intake.CaseServicesDesk):
     def __init__(self, contact: SupportContact) -> None:
         self.contact = contact
 
-    def contacts_for(self, address: str) -> list[Any]:
+    def contacts_for(self, address: str) -> list[SupportContact]:
         return [self.contact]
 
 

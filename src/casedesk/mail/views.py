@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -41,13 +41,13 @@ class AttachForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["contact"]
+        field = cast("forms.ModelChoiceField[SupportContact]", self.fields["contact"])
         field.queryset = (
             SupportContact.objects.filter(is_active=True)
             .select_related("customer")
             .order_by("customer__name", "name")
         )
-        field.label_from_instance = lambda c: f"{c.customer.name} — {c.name} <{c.email}>"
+        field.label_from_instance = lambda c: f"{c.customer.name} — {c.name} <{c.email}>"  # type: ignore[method-assign,assignment]  # per-instance labels, as Django documents
 
 
 class AddContactForm(forms.Form):

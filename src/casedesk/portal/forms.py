@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from casedesk.customers.models import Release
@@ -12,7 +14,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
@@ -35,10 +37,11 @@ class NewCaseForm(forms.Form):
     )
     attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         releases = Release.objects.order_by("product", "-ga_on")
-        self.fields["release"].choices = [("", "— not listed / not sure —")] + [
+        field = cast(forms.ChoiceField, self.fields["release"])
+        field.choices = [("", "— not listed / not sure —")] + [
             (str(r.pk), f"{r.product} {r.version}" + ("" if r.production else " (pre-release)"))
             for r in releases
         ]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,12 +27,12 @@ from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityReques
 PAGE_SIZE = 25
 
 
-def contact_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def contact_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Only active designated contacts use the portal; anyone else sees nothing (404)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         contact = contact_of(request.user)
         if contact is None or not contact.is_active:
             raise Http404("No portal for this login.")

@@ -455,8 +455,8 @@ def business_minutes(
     terms: TermsIndex,
     terms_ids: Sequence[int],
     levels: Sequence[str],
-    a: Sequence[int],
-    b: Sequence[int],
+    a: Sequence[int] | np.ndarray,
+    b: Sequence[int] | np.ndarray,
 ) -> np.ndarray:
     """Whole minutes from a to b (epoch microseconds, a <= b), business time where it applies."""
     ua, ub = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -33,7 +34,7 @@ from . import queries as q
 from .charts import monthly_attainment
 from .tables import GROUPINGS, table
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
 # the date arithmetic (9999-12-31 + 1 day) or ask for thousands of monthly rows.
@@ -51,7 +52,7 @@ def _may_view_reports(user: Any) -> bool:
 def reports_required(view: View) -> View:
     @login_required
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _may_view_reports(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
@@ -77,7 +78,8 @@ class FilterForm(forms.Form):
         self.customers = {c.slug: c for c in customers}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             raise forms.ValidationError("“From” must be on or before “To”.")
@@ -183,7 +185,7 @@ def _case_filters(request: HttpRequest, f: q.Filters) -> tuple[q.Filters, dict[s
 
 
 @reports_required
-def cases(request: HttpRequest) -> HttpResponse:
+def cases(request: HttpRequest) -> HttpResponseBase:
     """The cases behind a number: 100 a page, or every row as a streamed CSV."""
     now = clock.now()
     f, form, terms = _filters(request, now)
@@ -207,7 +209,9 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/cases.html", context)
 
 
-def _stream_cases(qs: Any, now: dt.datetime, terms: q.TermsIndex, f: q.Filters) -> HttpResponse:
+def _stream_cases(
+    qs: Any, now: dt.datetime, terms: q.TermsIndex, f: q.Filters
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

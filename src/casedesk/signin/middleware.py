@@ -33,7 +33,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by django-otp's OTPMiddleware
             and not request.path.startswith(OPEN_PREFIXES)
         ):
             need = twofactor.requirement(user)

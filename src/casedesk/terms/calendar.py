@@ -90,6 +90,22 @@ class _Table:
     cum_end_pad: tuple[int, ...] = ()
 
 
+# adder()'s copy of the current table's fields: (safe_from, safe_until, origin, day_first,
+# starts_pad, ends, cum, cum_end_pad, total, width, bucket_first).
+_Hot = tuple[
+    int,
+    int,
+    int,
+    tuple[int, ...],
+    tuple[int, ...],
+    list[int],
+    list[int],
+    tuple[int, ...],
+    int,
+    int,
+    tuple[int, ...],
+]
+
 _DAY_US = 86400 * US
 _PAD = 1 << 62  # later than any instant and any running total
 
@@ -138,7 +154,7 @@ class BusinessCalendar:
         self._lock = threading.RLock()
         self._years: dict[int, list[tuple[int, int]]] = {}
         self._table = _Table(0, -1, [], [], [], [])
-        self._hot: tuple = (0, -1, 0, (), (), [], [], (), 0, 1, ())  # see adder()
+        self._hot: _Hot = (0, -1, 0, (), (), [], [], (), 0, 1, ())  # see adder()
 
     # -- construction and caching -------------------------------------------------------------
 

@@ -57,7 +57,7 @@ def _lock_case(case_id: int) -> Case | None:
     return qs.filter(pk=case_id).first()
 
 
-def _record_one(watch_id: int, case_id: int, seen: dt.datetime, now: dt.datetime) -> int:
+def _record_one(watch_id: int, case_id: int, seen: dt.datetime | None, now: dt.datetime) -> int:
     with transaction.atomic():
         case = _lock_case(case_id)
         if case is None:

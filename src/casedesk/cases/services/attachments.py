@@ -21,9 +21,14 @@ from .errors import CaseError
 
 
 class Upload(Protocol):
-    name: str
-    size: int
-    content_type: str
+    """An uploaded file (Django's UploadedFile); its name and type may be missing."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def size(self) -> int | None: ...
+    @property
+    def content_type(self) -> str | None: ...
 
     def read(self) -> bytes: ...
 
@@ -31,7 +36,7 @@ class Upload(Protocol):
 FileSpec = tuple[str, str, bytes] | Upload
 
 
-def _unpack(item: FileSpec) -> tuple[str, str, bytes]:
+def _unpack(item: FileSpec) -> tuple[str | None, str, bytes]:
     if isinstance(item, tuple):
         return item
     return item.name, getattr(item, "content_type", "") or "", item.read()
@@ -47,7 +52,7 @@ def check_sizes(files: Iterable[FileSpec]) -> None:
     for item in files:
         size = item.size if not isinstance(item, tuple) else len(item[2])
         name = item.name if not isinstance(item, tuple) else item[0]
-        if size > limit:
+        if size is not None and size > limit:  # Django's uploads always know their size
             raise CaseError(
                 f"{name} is {_human(size)}; the limit is {_human(limit)} per file. "
                 "Compress it or split it, then attach it again.",

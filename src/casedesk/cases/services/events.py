@@ -20,7 +20,7 @@ def actor_fields(actor: Actor) -> tuple[int | None, str]:
     if isinstance(actor, SupportContact):
         # The id, not `actor.user`: that would load the login just to store its key.
         return actor.user_id, f"{actor.name} <{actor.email}>"
-    label = actor.get_full_name() if hasattr(actor, "get_full_name") else ""  # type: ignore[union-attr]
+    label = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return actor.pk, label or actor.get_username()
 
 

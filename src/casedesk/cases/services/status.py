@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import Q
 
@@ -123,7 +123,7 @@ def close_excluded(
 
 
 @retry_on_lock
-def assign(agent: AbstractBaseUser, case: Case, assignee: AbstractBaseUser | None) -> Case:
+def assign(agent: AbstractBaseUser, case: Case, assignee: User | None) -> Case:
     require_agent(agent, "assign cases")
     if assignee is not None and not is_agent(assignee):
         raise CaseError(f"{assignee.get_username()} is not a support engineer.", field="assignee")

@@ -125,7 +125,7 @@ def update_subscription(
     The node count changes through set_nodes(), which explains the contact-limit effect.
     """
     require_manager(actor, "change subscriptions")
-    new = {
+    new: dict[str, Any] = {
         "level": subscription.level if level is None else level,
         "starts_on": subscription.starts_on if starts_on is None else starts_on,
         "ends_on": subscription.ends_on if ends_on is None else ends_on,

@@ -112,7 +112,7 @@ def check_contact_fields(*, name: str, email: str, time_zone: str) -> str:
 
 
 def check_email_free(customer: Customer, email: str, exclude: int | None = None) -> None:
-    taken = customer.contacts.filter(is_active=True, email=email).exclude(pk=exclude).first()
+    taken = customer.contacts.filter(is_active=True, email=email).exclude(pk=exclude).first()  # type: ignore[misc]  # pk=None excludes nothing
     if taken:
         raise EntitlementError(
             f"{email} is already an active support contact of {customer.name} ({taken.name})."
@@ -122,7 +122,7 @@ def check_email_free(customer: Customer, email: str, exclude: int | None = None)
 def check_user_free(user: Any, exclude: int | None = None) -> None:
     if user is None:
         return
-    other = SupportContact.objects.filter(user=user).exclude(pk=exclude).first()
+    other = SupportContact.objects.filter(user=user).exclude(pk=exclude).first()  # type: ignore[misc]  # pk=None excludes nothing
     if other:
         raise EntitlementError(
             f"The login {user.get_username()} already belongs to {other.name}, a contact of "

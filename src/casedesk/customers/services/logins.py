@@ -55,8 +55,10 @@ def awaiting_by_email(email: str) -> list[tuple[Any, str]]:
         if user.has_usable_password():
             continue
         contact = getattr(user, "support_contact", None)
-        by_contact = contact is not None and contact.email.lower() == email.lower()
-        found.append((user, contact.email if by_contact else user.email))
+        if contact is not None and contact.email.lower() == email.lower():
+            found.append((user, contact.email))
+        else:
+            found.append((user, user.email))
     return found
 
 

@@ -35,7 +35,7 @@ def active_contacts_by_email(address: str) -> list[SupportContact]:
     for contact, customer in _CONTACTS.pairs(connection, [address]):
         SupportContact.customer.field.set_cached_value(contact, customer)
         contacts.append(contact)
-    return contacts
+    return contacts  # type: ignore[return-value]  # Join.pairs() yields Model rows of these models
 
 
 def subscriptions_of(customer: Customer) -> list[Subscription]:
@@ -46,4 +46,4 @@ def subscriptions_of(customer: Customer) -> list[Subscription]:
         Subscription.customer.field.set_cached_value(subscription, customer)
         Subscription.terms_version.field.set_cached_value(subscription, terms_version)
         subscriptions.append(subscription)
-    return subscriptions
+    return subscriptions  # type: ignore[return-value]  # Join.pairs() yields Model rows of these models
