@@ -16,6 +16,7 @@ from django.test import Client
 from casedesk.customers import services
 from casedesk.lib import clock
 from casedesk.mail import outbox
+from casedesk.mail.models import OutboundMessage
 from tests.mail.conftest import mail_settings, sink  # noqa: F401  (fixtures)
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -186,3 +187,12 @@ def test_the_admin_sends_the_invitation_again_on_request(client, world, mailoutb
     assert "1 invitation(s) sent." in page
     assert "Alice Adams has no login waiting for a first password" in page
     assert [m.to for m in sent(mailoutbox)] == [["hank@acme.example"]]
+
+
+def test_reset_mail_goes_through_the_outbox(client, world, mailoutbox):
+    assert reset(client, "alice@example.com").status_code == 302
+    assert mailoutbox == []  # recorded with the request, not sent from it
+    record = OutboundMessage.objects.get(kind="password_reset")
+    assert record.to == ["alice@example.com"]
+    assert [m.to for m in sent(mailoutbox)] == [["alice@example.com"]]
+    assert re.search(r"/password-reset/[^/]+/[^/]+/", mailoutbox[0].body)

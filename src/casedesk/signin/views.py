@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -153,6 +154,20 @@ def _codes_page(request: HttpRequest, codes: list[str], *, first: bool) -> HttpR
 
 class InvitingPasswordResetForm(PasswordResetForm):
     """A reset for a login that never had a password sends the invitation instead of nothing."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Django's reset mail, rendered as Django does, sent through the outbox."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        customers.queue_login_mail(to_email, subject, body, kind="password_reset")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)

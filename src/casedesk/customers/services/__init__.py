@@ -43,6 +43,7 @@ from .logins import (
     awaits_first_password,
     create_login,
     invitation_link,
+    queue_login_mail,
     send_invitation,
 )
 from .quota import QuotaStatus, charge_incident, quota_applies, quota_status, refund_incident
@@ -92,6 +93,7 @@ __all__ = [
     "quota_applies",
     "quota_status",
     "reactivate_contact",
+    "queue_login_mail",
     "send_invitation",
     "refund_incident",
     "release_exclusion",

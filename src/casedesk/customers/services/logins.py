@@ -90,13 +90,14 @@ def send_invitation(user: Any, to: str = "") -> str:
         'If it has expired, ask for a new one with "Forgot your password?" on the sign-in '
         "page.\n"
     )
-    subject = "Your casedesk login: choose a password"
-    outbox.enqueue(
-        to=[to],
-        subject=subject,
-        body=body,
-        kind="invitation",
-        now=clock.now(),
-        reply_to_support=False,
-    )
+    queue_login_mail(to, "Your casedesk login: choose a password", body, kind="invitation")
     return link
+
+
+def queue_login_mail(to: str, subject: str, body: str, *, kind: str) -> None:
+    """Mail about a login (invitation, password reset) through the outbox, like every other
+    mail: recorded now, retried until the mail server takes it. Replies go nowhere useful, so
+    no support Reply-To."""
+    outbox.enqueue(
+        to=[to], subject=subject, body=body, kind=kind, now=clock.now(), reply_to_support=False
+    )
