@@ -1,7 +1,8 @@
 """The SLA fields stored on a case, derived from its events and its terms.
 
 Every service that writes an event which can move the deadline calls `refresh_sla`, and
-`casedesk sla verify` calls `derive` to check the stored fields: one rule, two uses.
+`casedesk sla verify` calls `derive` to check the stored fields: one rule, two uses. Each store
+sends `signals.sla_changed`, the hook the SLA watch follows.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from casedesk.cases.models import Case, CaseEvent, EventKind, Outcome
+from casedesk.cases.signals import sla_changed
 from casedesk.terms import sla
-from casedesk.watch.schedule import reschedule
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def refresh_sla(case: Case) -> SlaFields:
     fields = derive(case, case.events.all())
     _assign(case, fields)
     case.save(update_fields=[*SlaFields.FIELDS, "updated_at"])
-    reschedule(case)
+    sla_changed.send(Case, case=case, new=False)
     return fields
 
 
@@ -121,8 +122,8 @@ def set_new_case_sla(case: Case, events: Sequence[CaseEvent]) -> SlaFields:
 
 
 def watch_new_case(case: Case) -> None:
-    """`refresh_sla`'s watch step for a case inserted in this transaction."""
-    reschedule(case, new=True)
+    """`refresh_sla`'s hook for a case inserted in this transaction."""
+    sla_changed.send(Case, case=case, new=True)
 
 
 def _assign(case: Case, fields: SlaFields) -> None:
@@ -159,7 +160,7 @@ def recompute(case_id: int) -> Recomputed | None:
             return None
         _assign(case, fields)
         case.save(update_fields=list(before))
-        reschedule(case)
+        sla_changed.send(Case, case=case, new=False)
     return Recomputed(case, before, fields)
 
 
