@@ -9,8 +9,8 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from casedesk.cases.deadlines import SeverityStep, replay
 from casedesk.cases.models import Case
-from casedesk.cases.services.sla_fields import SeverityStep, replay
 from casedesk.cases.wording import target_words
 from casedesk.lib import clock
 from casedesk.terms import sla
@@ -90,8 +90,6 @@ def _describe(outcome: sla.Outcome) -> str:
     return {"pending": "pending", "no_target": "no deadline (reasonable efforts)"}.get(
         outcome.status, outcome.status
     )
-
-
 
 
 def receipt_explanation(case: Case, tz: str) -> str:

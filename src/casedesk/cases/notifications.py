@@ -30,9 +30,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from casedesk.cases.deadlines import replay
 from casedesk.cases.explain import fmt, receipt_explanation
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
-from casedesk.cases.services.sla_fields import replay
 from casedesk.cases.wording import level_words, severity_words
 from casedesk.lib import clock
 from casedesk.lib.links import portal_case_url

@@ -8,9 +8,10 @@ from typing import TextIO
 
 from django.core.management.base import CommandError
 
+from casedesk.cases.deadlines import drift
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.services.sla_fields import Recomputed, drift, recompute
+from casedesk.cases.services.sla_fields import Recomputed, recompute
 
 
 def _value(value: object, tz: str) -> str:

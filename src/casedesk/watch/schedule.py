@@ -144,7 +144,6 @@ def reschedule(case: Case, now: dt.datetime | None = None, *, new: bool = False)
     return watch
 
 
-
 def on_sla_changed(sender: type[Case], *, case: Case, new: bool, **kwargs: object) -> None:
     """Receiver of `casedesk.cases.signals.sla_changed`: the watch follows the new fields."""
     reschedule(case, new=new)
