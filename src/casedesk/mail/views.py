@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any
 
 from django import forms
@@ -22,6 +24,7 @@ from casedesk.customers.services import EntitlementError
 from casedesk.lib import clock
 from casedesk.mail import intake, outbox, services
 from casedesk.mail.models import InboundMessage, InboundStatus, OutboundStatus
+from casedesk.mail.parse import clean_text
 
 PAGE_SIZE = 50
 SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID")
@@ -107,11 +110,6 @@ def message(request: HttpRequest, pk: int, **forms_: Any) -> HttpResponse:
 
 
 def _headers(raw: bytes) -> list[tuple[str, str]]:
-    from email.parser import BytesHeaderParser
-    from email.policy import compat32
-
-    from casedesk.mail.parse import clean_text
-
     parsed = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024], headersonly=True)
     return [
         (name, clean_text(value)[:1000])
