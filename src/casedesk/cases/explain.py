@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def fmt(t: dt.datetime | None, tz: str) -> str:
+    """A moment as people read it in `tz`; no moment is a deadline of reasonable efforts."""
     if t is None:
         return "none (reasonable efforts)"
     return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
