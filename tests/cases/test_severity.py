@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 
 from casedesk.cases import services as cs
+from casedesk.cases.deadlines import drift
+from casedesk.cases.explain import explain_lines
 from casedesk.cases.models import Case, EventKind, SeverityRequest, Status
-from casedesk.cases.services.sla_fields import drift
-from casedesk.cases.sla_cli import explain_lines
 from casedesk.customers import services as customers
 from casedesk.customers.models import QuotaEntry
 from casedesk.lib import clock

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from casedesk.cases.explain import explain_lines
 from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.sla_cli import explain_lines
 from casedesk.terms import sla
 from casedesk.terms.calendar import BusinessCalendar
 

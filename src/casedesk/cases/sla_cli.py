@@ -1,107 +1,26 @@
-"""`casedesk sla explain CASE` and `casedesk sla verify`."""
+"""`casedesk sla explain CASE`, `casedesk sla verify` and `casedesk sla recompute` (the lines
+of an explanation come from `casedesk.cases.explain`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandError
 
+from casedesk.cases.deadlines import drift
+from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.services.sla_fields import (
-    Recomputed,
-    SeverityStep,
-    derive,
-    drift,
-    recompute,
-    replay,
-)
-from casedesk.lib import clock
+from casedesk.cases.services.sla_fields import Recomputed, recompute
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
-from casedesk.terms import sla
-from casedesk.terms.document import Level
-
-
-def _fmt(t: dt.datetime | None, tz: str) -> str:
-    if t is None:
-        return "none (reasonable efforts)"
-    return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
-
-
-def explain_lines(case: Case, tz: str | None = None) -> list[str]:
-    """The steps behind a case's deadline and the effect of every severity change, with times
-    in `tz` (default: the terms' calendar zone)."""
-    terms = case.terms_version.terms
-    tz = tz or terms.calendar.timezone
-    history = replay(case, case.events.all())
-    first = history.initial_severity
-    level = terms.level(case.level)
-    lines = [
-        f"{case.tracking_number} — {case.subject}",
-        f"{level.name} ({level.coverage}), received via {case.get_channel_display()} "
-        f"at Severity {first}; target {level.target(first)}.",
-        "",
-        "Deadline at receipt:",
-    ]
-    explanation = sla.explain(terms, case.level, first, case.received_at, tz=tz)
-    lines += [f"  {step.text}" for step in explanation.steps]
-    for step in history.steps:
-        head = (
-            f"{_fmt(step.event.at, tz)}: Severity {step.old} → {step.new} by "
-            f"{step.event.actor_label} ({step.event.reason})"
-        )
-        if step.after_first_response:
-            lines += ["", head, "  after the first response: the response outcome is final."]
-            continue
-        lines += ["", head, f"  {_rule_text(step, level, tz)} → {_fmt(step.after, tz)}"]
-    lines += ["", f"Response deadline: {_fmt(history.deadline, tz)}"]
-    outcome = sla.response_outcome(
-        terms, case.level, history.deadline, history.first_response, clock.now()
-    )
-    responded = _fmt(history.first_response, tz) if history.first_response else "not yet"
-    lines.append(f"First response: {responded} — {_describe(outcome)}")
-    return lines
 
 
 def _value(value: object, tz: str) -> str:
     if isinstance(value, dt.datetime) or value is None:
-        return _fmt(value, tz)
+        return fmt(value, tz)
     return str(value)
-
-
-def _rule_text(step: SeverityStep, level: Level, tz: str) -> str:
-    """Why the change moved the deadline (or not), in DESIGN.md §1's words."""
-    if step.effect == "raised":
-        return (
-            f"raised: the earlier of the current deadline ({_fmt(step.before, tz)}) and change "
-            f"time + {level.target(step.new)}"
-        )
-    if step.effect == "unchanged":
-        return "same severity: the deadline stands"
-    judged = ", ".join(
-        f"Severity {j.severity} from {_fmt(j.at, tz)} + {level.target(j.severity)}"
-        for j in step.judgements
-    )
-    return (
-        f"lowered: the case never was above Severity {step.new}, so every earlier judgement "
-        f"above it reads as Severity {step.new}; the earliest of {judged}"
-    )
-
-
-def _describe(outcome: sla.Outcome) -> str:
-    late = outcome.late_by
-    if outcome.status == "met":
-        return "met"
-    if outcome.status in ("breached", "overdue") and late is not None:
-        minutes = int(late.total_seconds() // 60)
-        label = "breached" if outcome.status == "breached" else "overdue"
-        return f"{label} by {minutes // 60} h {minutes % 60} min"
-    return {"pending": "pending", "no_target": "no deadline (reasonable efforts)"}.get(
-        outcome.status, outcome.status
-    )
 
 
 def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
@@ -166,7 +85,7 @@ def _history_problems(case: Case, events: list[CaseEvent], tz: str) -> list[str]
     """What the stored history shows was changed after it was recorded, where it can tell:
     an event whose content no longer matches its digest, or a case without its receipt."""
     lines = [
-        f"{case.tracking_number}: event {e.pk} ({e.get_kind_display()}, {_fmt(e.at, tz)}) "
+        f"{case.tracking_number}: event {e.pk} ({e.get_kind_display()}, {fmt(e.at, tz)}) "
         "was changed after it was recorded"
         for e in events
         if e.edited_after_the_fact()
@@ -210,7 +129,7 @@ def _recomputed_line(result: Recomputed, moves: list[dt.timedelta]) -> str:
             if move is not None:
                 moves.append(move)
             parts.append(
-                f"deadline {_fmt(stored, tz)} → {_fmt(new, tz)}"  # type: ignore[arg-type]
+                f"deadline {fmt(stored, tz)} → {fmt(new, tz)}"  # type: ignore[arg-type]
                 + (f" ({_signed(move)})" if move is not None else "")
             )
         else:
@@ -238,4 +157,4 @@ def _moves_summary(moves: list[dt.timedelta]) -> str:
     )
 
 
-__all__ = ["derive", "explain_case", "explain_lines", "recompute_cases", "verify_cases"]
+__all__ = ["explain_case", "recompute_cases", "verify_cases"]

@@ -21,6 +21,7 @@ class _App(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Imported in the gunicorn worker, not at start-up: importing it sets Django up.
         from casedesk.wsgi import application
 
         return application

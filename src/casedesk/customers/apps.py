@@ -7,6 +7,7 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_groups(**kwargs: Any) -> None:
+    # Here, not at the top: roles imports models, which cannot load before the app registry.
     from .roles import ensure_groups
 
     ensure_groups()

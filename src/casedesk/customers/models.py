@@ -50,19 +50,6 @@ class TermsVersion(models.Model):
         return parsed
 
 
-def terms_version_for(text: str | None = None) -> TermsVersion:
-    """The stored TermsVersion for `text` (the configured terms when None); see services."""
-    from .services import terms_version_for as service
-
-    return service(text)
-
-
-def current_terms_version() -> TermsVersion:
-    from .services import current_terms_version as service
-
-    return service()
-
-
 class Customer(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)

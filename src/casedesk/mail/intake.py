@@ -29,6 +29,7 @@ from django.db import (
     transaction,
 )
 
+from casedesk.cases import notifications
 from casedesk.lib import clock, txfiles
 from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.models import (
@@ -540,9 +541,7 @@ def _re(parsed: ParsedMessage) -> str:
 
 
 def _notice(ctx: _Context, case: Any, subject: str, body: str, kind: str) -> None:
-    from casedesk.mail import notify
-
-    notify.schedule_notice(
+    notifications.schedule_notice(
         case_id=case.id if case is not None else None,
         to=[ctx.parsed.from_address],
         subject=subject,
@@ -597,26 +596,20 @@ def _refused(parsed: ParsedMessage) -> list[tuple[str, int]]:
     return [(r.name, r.size) for r in parsed.refused_attachments]
 
 
-def human_size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
-
-
 def _acknowledge(ctx: _Context, case: Any) -> None:
     """Queued after the commit: the SMTP reply never waits on outbound mail or the explanation."""
     if not _may_answer(ctx):
         return
-    from casedesk.mail import notify
-
     parsed = ctx.parsed
-    notify.schedule_acknowledgement(case.id, parsed.message_id, parsed.references, _refused(parsed))
+    notifications.schedule_acknowledgement(
+        case.id, parsed.message_id, parsed.references, _refused(parsed)
+    )
 
 
 def _send_refused_notice(ctx: _Context, case: Any) -> None:
     if _may_answer(ctx):
-        from casedesk.mail import notify
-
         body = (
             f"Hello,\n\nYour reply was added to case {case.tracking_number}.\n\n"
-            + notify.refused_text(_refused(ctx.parsed))
+            + notifications.refused_text(_refused(ctx.parsed))
         )
         _notice(ctx, case, f"[{case.tracking_number}] Attachments not added", body, "refused")

@@ -96,7 +96,7 @@ class OutboundMessage(models.Model):
     reply_to = models.CharField(max_length=320, blank=True)
     subject = models.CharField(max_length=255)
     # Rendered when queued; an event's mail is rendered from the event log at its first
-    # attempt (see notify.py), so an empty body with an "event:" key is still to be written.
+    # attempt (see cases/notifications.py), so an empty body with an "event:" key is still to be written.
     body = models.TextField(blank=True)
     # Message headers besides Message-ID: In-Reply-To, References, Auto-Submitted, X-Casedesk-*.
     headers = models.JSONField(default=dict, blank=True)

@@ -31,7 +31,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.http import Http404
 from django.utils.crypto import get_random_string
 from django_tasks import task, task_backends
 from django_tasks_db.backend import DatabaseBackend
@@ -47,8 +46,12 @@ log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=2)  # longer than an SMTP attempt can take (EMAIL_TIMEOUT)
 MAX_BACKOFF = dt.timedelta(hours=1)
 
-# Writers of bodies left empty at enqueue time, by key prefix ("event" -> notify.py).
+# Writers of bodies left empty at enqueue time, by key prefix ("event" -> cases/notifications.py).
 RENDERERS: dict[str, Callable[[OutboundMessage], str]] = {}
+
+
+class NoSuchMail(Exception):
+    """No outbound mail for this person: unknown and forbidden look the same (views answer 404)."""
 
 
 class OutboxError(Exception):
@@ -297,17 +300,17 @@ def with_tracking_numbers(messages: Sequence[OutboundMessage]) -> Sequence[Outbo
 def access_outbound(user: Any, pk: int) -> OutboundMessage:
     """The one permission-checked fetch: engineers only; others see the same 404 as no mail."""
     if not is_agent(user):
-        raise Http404("No such mail.")
+        raise NoSuchMail("No such mail.")
     record = OutboundMessage.objects.filter(pk=pk).first()
     if record is None:
-        raise Http404("No such mail.")
+        raise NoSuchMail("No such mail.")
     return record
 
 
 def send_again(actor: Any, record: OutboundMessage, now: dt.datetime) -> OutboundMessage:
     """Put a given-up mail back in the queue with a fresh set of attempts."""
     if not is_agent(actor):
-        raise Http404("No such mail.")
+        raise NoSuchMail("No such mail.")
     if not record.body and (record.key or "").partition(":")[0] not in RENDERERS:
         raise OutboxError(
             "This mail was recorded before casedesk kept the text of outbound mail, so it "

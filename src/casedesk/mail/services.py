@@ -11,16 +11,20 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 
 from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import is_agent
+from casedesk.customers.services import add_contact
 from casedesk.lib import clock, txfiles
 from casedesk.mail import intake
 from casedesk.mail.models import InboundMessage, InboundStatus
 
 # What an engineer may still decide on: held senders and messages whose processing failed.
 OPEN_STATUSES = (InboundStatus.HELD_UNVERIFIED, InboundStatus.FAILED)
+
+
+class NoSuchMessage(Exception):
+    """No held message for this person: unknown and forbidden look the same (views answer 404)."""
 
 
 class DecisionError(Exception):
@@ -36,10 +40,10 @@ def held_messages(status: str = InboundStatus.HELD_UNVERIFIED) -> QuerySet[Inbou
 def access_inbound(user: Any, pk: int) -> InboundMessage:
     """The one permission-checked fetch: engineers only; others see the same 404 as no message."""
     if not is_agent(user):
-        raise Http404("No such message.")
+        raise NoSuchMessage("No such message.")
     inbound = InboundMessage.objects.filter(pk=pk).first()
     if inbound is None:
-        raise Http404("No such message.")
+        raise NoSuchMessage("No such message.")
     return inbound
 
 
@@ -58,7 +62,7 @@ class _ChosenContactDesk(intake.CaseServicesDesk):
 def attach(agent: Any, inbound: InboundMessage, contact: SupportContact) -> str:
     """Process the message as if `contact` had sent it; returns intake's answer."""
     if not is_agent(agent):
-        raise Http404("No such message.")
+        raise NoSuchMessage("No such message.")
     if not contact.is_active:
         raise DecisionError(f"{contact.name} <{contact.email}> is not an active support contact.")
     # Settled after the commit: the files of a failed attempt (rolled back in a savepoint) go.
@@ -76,8 +80,6 @@ def attach(agent: Any, inbound: InboundMessage, contact: SupportContact) -> str:
 
 def add_sender_and_attach(agent: Any, inbound: InboundMessage, customer: Any, name: str) -> str:
     """A manager designates the sender as a new contact of `customer`, then attaches the mail."""
-    from casedesk.customers.services import add_contact
-
     if not inbound.from_address:
         raise DecisionError("The message has no sender address to add as a contact.")
     with txfiles.settled(), transaction.atomic():
@@ -89,7 +91,7 @@ def add_sender_and_attach(agent: Any, inbound: InboundMessage, customer: Any, na
 
 def discard(agent: Any, inbound: InboundMessage, reason: str) -> None:
     if not is_agent(agent):
-        raise Http404("No such message.")
+        raise NoSuchMessage("No such message.")
     if not reason.strip():
         raise DecisionError("Say why the message is discarded.")
     with transaction.atomic():

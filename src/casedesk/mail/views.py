@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -22,6 +24,7 @@ from casedesk.customers.services import EntitlementError
 from casedesk.lib import clock
 from casedesk.mail import intake, outbox, services
 from casedesk.mail.models import InboundMessage, InboundStatus, OutboundStatus
+from casedesk.mail.parse import clean_text
 
 PAGE_SIZE = 50
 SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID")
@@ -71,9 +74,16 @@ def held_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mail/held_list.html", context)
 
 
+def _access(request: HttpRequest, pk: int) -> InboundMessage:
+    try:
+        return services.access_inbound(request.user, pk)
+    except services.NoSuchMessage as exc:
+        raise Http404(str(exc)) from None
+
+
 @agent_required
 def message(request: HttpRequest, pk: int, **forms_: Any) -> HttpResponse:
-    inbound = services.access_inbound(request.user, pk)
+    inbound = _access(request, pk)
     parsed = intake.parse(bytes(inbound.raw), list(inbound.envelope_to))
     headers = _headers(bytes(inbound.raw))
     context = {
@@ -100,11 +110,6 @@ def message(request: HttpRequest, pk: int, **forms_: Any) -> HttpResponse:
 
 
 def _headers(raw: bytes) -> list[tuple[str, str]]:
-    from email.parser import BytesHeaderParser
-    from email.policy import compat32
-
-    from casedesk.mail.parse import clean_text
-
     parsed = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024], headersonly=True)
     return [
         (name, clean_text(value)[:1000])
@@ -116,7 +121,7 @@ def _headers(raw: bytes) -> list[tuple[str, str]]:
 @require_POST
 @agent_required
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
-    inbound = services.access_inbound(request.user, pk)
+    inbound = _access(request, pk)
     form = AttachForm(request.POST)
     if not form.is_valid():
         return message(request, pk, attach_form=form, status=400)
@@ -131,7 +136,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @agent_required
 def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    inbound = services.access_inbound(request.user, pk)
+    inbound = _access(request, pk)
     form = AddContactForm(request.POST)
     if not is_manager(request.user):
         form.is_valid()
@@ -153,7 +158,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @agent_required
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    inbound = services.access_inbound(request.user, pk)
+    inbound = _access(request, pk)
     form = DiscardForm(request.POST)
     if not form.is_valid():
         return message(request, pk, discard_form=form, status=400)
@@ -172,6 +177,8 @@ def _decide(
     form = next(iter(form_kw.values()))
     try:
         reply = act()
+    except services.NoSuchMessage as exc:
+        raise Http404(str(exc)) from None
     except (services.DecisionError, EntitlementError, ValidationError) as exc:
         text = exc.messages if isinstance(exc, ValidationError) else [exc.message]
         for line in text:
@@ -207,9 +214,11 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @agent_required
 def send_again(request: HttpRequest, pk: int) -> HttpResponse:
-    record = outbox.access_outbound(request.user, pk)
     try:
+        record = outbox.access_outbound(request.user, pk)
         outbox.send_again(request.user, record, clock.now())
+    except outbox.NoSuchMail as exc:
+        raise Http404(str(exc)) from None
     except outbox.OutboxError as exc:
         messages.error(request, exc.message)
     else:

@@ -1,7 +1,7 @@
 """The SLA watch's own state: each case's next alert, the alerts recorded, the pages delivered.
 
-Only casedesk.watch writes these; the case services call `schedule.reschedule` after every event
-that can move a deadline.
+Only casedesk.watch writes these; `schedule.reschedule` runs on the case services' `sla_changed`
+signal after every event that can move a deadline.
 """
 
 from __future__ import annotations

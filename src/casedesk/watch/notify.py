@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 from casedesk.cases.models import Case, SeverityRequest
+from casedesk.cases.wording import level_words
 from casedesk.customers.roles import AGENTS, MANAGERS
 from casedesk.lib.links import console_case_url
 from casedesk.mail import outbox
 from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import mail_domain
-from casedesk.mail.wording import level_words
 
 from .models import AlertKind, AlertStatus, SlaAlert
 

@@ -25,8 +25,10 @@ from collections import OrderedDict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django_tasks import task
 
 from casedesk.cases.models import Case
+from casedesk.lib import clock
 from casedesk.lib.links import console_case_url
 
 from .models import DeliveryStatus, SlaAlert, WebhookDelivery
@@ -158,9 +160,13 @@ def create_delivery(case: Case, alert: SlaAlert, now: dt.datetime) -> WebhookDel
 
 
 def _enqueue(delivery_id: int) -> None:
-    from .tasks import deliver_page_task
-
     deliver_page_task.enqueue(delivery_id)
+
+
+@task()
+def deliver_page_task(delivery_id: int) -> bool:
+    """The first attempt, right after the commit; the sweep retries the rest."""
+    return attempt(delivery_id, clock.now())
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:

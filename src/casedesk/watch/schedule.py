@@ -2,7 +2,8 @@
 
 A plan is derived from the case alone (its deadline, severity, status, severity request and
 terms), so it can be recomputed at any time: `reschedule` runs after every event that can move
-the deadline, and the sweep recomputes it again under the case's row lock before sending.
+the deadline (the case services' `sla_changed` signal, connected in `WatchConfig.ready`), and the
+sweep recomputes it again under the case's row lock before sending.
 """
 
 from __future__ import annotations
@@ -143,6 +144,6 @@ def reschedule(case: Case, now: dt.datetime | None = None, *, new: bool = False)
     return watch
 
 
-def cancel(case: Case) -> None:
-    """Nothing more to send for this case (it was answered or left the open statuses)."""
-    CaseWatch.objects.filter(case=case).update(next_alert_at=None, next_alert_kind="")
+def on_sla_changed(sender: type[Case], *, case: Case, new: bool, **kwargs: object) -> None:
+    """Receiver of `casedesk.cases.signals.sla_changed`: the watch follows the new fields."""
+    reschedule(case, new=new)

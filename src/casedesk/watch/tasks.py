@@ -1,4 +1,4 @@
-"""Background tasks (Django Tasks API): one-line wrappers around the watch's services.
+"""The watch's background tasks (Django Tasks API): the pager's first attempt, `deliver_page_task`.
 
 Backends
 --------
@@ -16,19 +16,7 @@ UPDATEs in the database, so any number of sweepers is safe).
 
 from __future__ import annotations
 
-from django_tasks import task
+# Pages queued before the task moved beside its sender in `pager` still resolve by this path.
+from .pager import deliver_page_task
 
-from casedesk.lib import clock
-
-from . import pager
-from .sweep import sweep
-
-
-@task()
-def sweep_task() -> int:
-    return sweep(clock.now())
-
-
-@task()
-def deliver_page_task(delivery_id: int) -> bool:
-    return pager.attempt(delivery_id, clock.now())
+__all__ = ["deliver_page_task"]

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.cases.notifications import on_event
 from casedesk.customers.models import SupportContact
 
 Actor = AbstractBaseUser | SupportContact | None
@@ -65,8 +66,6 @@ def record_all(events: list[CaseEvent]) -> list[CaseEvent]:
         events[0].save(force_insert=True)
     else:
         CaseEvent.objects.bulk_create(events)  # sets the ids on both databases (RETURNING)
-    from casedesk.mail.notify import on_event  # imported here: the mail app imports this one
-
     for event in events:
         on_event(event)  # public news for the customer goes out by mail after the commit
     return events

@@ -23,6 +23,7 @@ from ..models import (
     SupportContact,
     validate_time_zone,
 )
+from .accounts import check_nodes
 from .errors import EntitlementError, require_manager
 from .terms_versions import current_terms_version
 
@@ -316,8 +317,6 @@ def set_nodes(actor: Any, subscription: Subscription, nodes: int) -> tuple[int, 
     """Change the node count. Lowering it never removes a contact: the subscription is shown
     "over the contact limit" and additions are refused until enough are deactivated.
     Returns contact_limit_status() after the change."""
-    from .accounts import check_nodes
-
     require_manager(actor, "change node counts")
     check_nodes(nodes)
     subscription.nodes = nodes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..roles import is_agent, is_manager
+
 
 class EntitlementError(Exception):
     def __init__(self, message: str) -> None:
@@ -21,14 +23,10 @@ class QuotaExceeded(EntitlementError):
 
 def require_manager(actor: Any, doing: str) -> None:
     """`actor` None is the operator at the command line (imports); people must be managers."""
-    from ..roles import is_manager
-
     if actor is not None and not is_manager(actor):
         raise EntitlementError(f"Only support managers can {doing}; ask a support manager.")
 
 
 def require_agent(actor: Any, doing: str) -> None:
-    from ..roles import is_agent
-
     if actor is not None and not is_agent(actor):
         raise EntitlementError(f"Only support engineers can {doing}; ask a support engineer.")

@@ -11,7 +11,10 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.utils import OperationalError, ProgrammingError
 
+from casedesk.cases.sla_cli import explain_case, recompute_cases, verify_cases
+from casedesk.core.terms_source import current_terms
 from casedesk.terms import Terms, TermsError, load_terms
+from casedesk.terms.sla import rule_for
 
 USAGE_ERROR = 2  # argparse's convention for bad arguments
 
@@ -74,16 +77,10 @@ class Command(BaseCommand):
 
     def _cases(self, action: str, options: Any) -> None:
         if action == "explain":
-            from casedesk.cases.sla_cli import explain_case
-
             explain_case(self.stdout, options["case"])
         elif action == "recompute":
-            from casedesk.cases.sla_cli import recompute_cases
-
             recompute_cases(self.stdout)
         else:
-            from casedesk.cases.sla_cli import verify_cases
-
             code = verify_cases(self.stdout)
             if code:
                 sys.exit(code)
@@ -91,8 +88,6 @@ class Command(BaseCommand):
     def _deadline(
         self, level: str | None, severity: str | None, received: str | None, options: Any
     ) -> None:
-        from casedesk.terms.sla import rule_for
-
         missing = [
             f"--{name}"
             for name, v in (("level", level), ("severity", severity), ("received", received))
@@ -119,8 +114,6 @@ def _terms(path: str | None) -> Terms:
     try:
         if path:
             return load_terms(path)
-        from casedesk.core.terms_source import current_terms
-
         return current_terms()
     except TermsError as exc:
         raise _usage_error(" / ".join(exc.describe().splitlines())) from None

@@ -20,8 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
 
 from casedesk.lib import clock
+from casedesk.mail import imap
 from casedesk.watch import sweep as watch
 
 
@@ -96,8 +99,6 @@ class Command(BaseCommand):
 
     def handle_one_fetch(self) -> None:
         """Fetch support mail over IMAP; a failure is reported and retried on the next round."""
-        from casedesk.mail import imap
-
         try:
             result = imap.fetch_once()
         except Exception as exc:  # noqa: BLE001 - the worker must keep sweeping SLAs
@@ -113,9 +114,6 @@ class Command(BaseCommand):
         self.stop.set()
 
     def _start_task_worker(self, interval: float) -> tuple[Any, threading.Thread]:
-        from django.utils.crypto import get_random_string
-        from django_tasks_db.management.commands.db_worker import Worker
-
         worker = Worker(
             queue_names=["*"],
             interval=min(interval, 1.0),

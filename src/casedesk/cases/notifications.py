@@ -1,10 +1,11 @@
-"""Outbound notifications: what the customer hears by mail, queued in the outbox with the change.
+"""Which case events notify whom, and what the mail says; the outbox (`casedesk.mail.outbox`) is
+the transport that sends it.
 
 Recipient: the case's reporting contact only (no cc), while that contact is active. Other contacts
 of the customer follow cases in the portal; mailing them all would leak one person's case to
 colleagues the reporter did not choose to tell.
 
-Flow: `events.record()` calls `on_event()` for every event. Only public news warrants a mail (an
+Flow: `events.record_all()` calls `on_event()` for every event. Only public news warrants a mail (an
 engineer's reply, a severity change or a declined request, resolved/closed, closed as out of
 scope, a delivered patch); customers' own messages and internal notes never do. The mail is
 queued in the outbox (casedesk.mail.outbox) inside the change's transaction under a unique key
@@ -22,26 +23,22 @@ When the text is written:
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 
+from casedesk.cases.deadlines import replay
+from casedesk.cases.explain import fmt, receipt_explanation
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
-from casedesk.cases.services.sla_fields import replay
+from casedesk.cases.wording import level_words, severity_words
 from casedesk.lib import clock
 from casedesk.lib.links import portal_case_url
 from casedesk.mail import outbox
-from casedesk.mail.intake import human_size, max_attachment_bytes
 from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import make_token
-from casedesk.mail.wording import level_words, severity_words, target_words
-from casedesk.terms import sla
-
-log = logging.getLogger(__name__)
 
 MAILED_KINDS = frozenset(
     {
@@ -70,7 +67,7 @@ _opened = threading.local()
 
 
 def on_event(event: CaseEvent) -> None:
-    """Called by `events.record()` inside the service's transaction."""
+    """Called by `events.record_all()` inside the service's transaction."""
     if event.kind == EventKind.RECEIVED:
         _opened.case = event.case
     elif warrants_mail(event):
@@ -256,11 +253,7 @@ def _deadline_after(event: CaseEvent) -> str:
 def _deadline_line(deadline: dt.datetime | None, tz: str) -> str:
     if deadline is None:
         return "First response: no deadline — reasonable efforts.\n"
-    return f"First response due by: {_local(deadline, tz)}\n"
-
-
-def _local(moment: dt.datetime, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
+    return f"First response due by: {fmt(deadline, tz)}\n"
 
 
 # --- the acknowledgement ------------------------------------------------------------------------
@@ -284,33 +277,23 @@ def acknowledgement_body(case: Case, refused: Sequence[Sequence[Any]]) -> str:
     if refused:
         lines.append(refused_text(refused))
     lines.append("How the deadline was worked out:\n")
-    lines.append(_explanation(case))
+    lines.append(receipt_explanation(case, case.contact.time_zone))
     lines.append(_footer(case).lstrip("\n"))
     return "\n".join(x for x in lines if x)
-
-
-def _explanation(case: Case) -> str:
-    terms = case.terms_version.terms
-    level = terms.level(case.level)
-    tz = case.contact.time_zone
-    head = (
-        f"Received via {case.get_channel_display()} at Severity {case.severity}; the "
-        f"{level.name} target for Severity {case.severity}: "
-        f"{target_words(level.target(case.severity))}."
-    )
-    try:
-        explained = sla.explain(terms, case.level, case.severity, case.received_at, tz=tz)
-    except Exception:  # an explanation is a courtesy; the acknowledgement must still go out
-        log.exception("explaining the deadline of %s failed", case.tracking_number)
-        return f"{head}\n(The explanation is on the case page in the portal.)\n"
-    steps = [f"  {step.text}" for step in explained.steps if step.kind != "no_deadline"]
-    return "\n".join([head, "", "Deadline at receipt:", *steps]) + "\n"
 
 
 def refused_text(refused: Sequence[Sequence[Any]]) -> str:
     names = "\n".join(f"  - {name} ({human_size(int(size))})" for name, size in refused)
     return (
-        f"These attachments are larger than the limit of {human_size(max_attachment_bytes())} "
+        f"These attachments are larger than the limit of {human_size(_limit())} "
         f"per file and were not added to the case:\n{names}\n"
         "Compress or split them and send them again.\n"
     )
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def _limit() -> int:
+    return int(settings.CASEDESK_MAX_ATTACHMENT_BYTES)
