@@ -7,6 +7,8 @@ A case is charged at most once per subscription year. Its standing is the sum of
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,20 +48,29 @@ def quota_applies(subscription: Subscription, severity: int) -> bool:
     return quota is not None and severity in quota.severities
 
 
-def _used(subscription: Subscription, year_start: dt.date) -> int:
-    return (
-        QuotaEntry.objects.filter(subscription=subscription, year_start=year_start)
-        .values("case_ref")
-        .annotate(net=_NET)
-        .filter(net__gt=0)
-        .count()
-    )
+def _used(
+    subscription: Subscription, year_start: dt.date, entries: Iterable[QuotaEntry] | None
+) -> int:
+    """Cases with a positive net charge (charge and override +1, refund -1) in the year.
+
+    `entries`: the subscription's entries already read (a list page reads them for every row
+    at once); None reads them here.
+    """
+    if entries is None:
+        entries = QuotaEntry.objects.filter(subscription=subscription, year_start=year_start)
+    net: Counter[str] = Counter()
+    for entry in entries:
+        if entry.year_start == year_start:
+            net[entry.case_ref] += -1 if entry.kind == QuotaEntry.Kind.REFUND else 1
+    return sum(1 for n in net.values() if n > 0)
 
 
-def _status(subscription: Subscription, on: dt.date) -> QuotaStatus:
+def _status(
+    subscription: Subscription, on: dt.date, entries: Iterable[QuotaEntry] | None = None
+) -> QuotaStatus:
     start, end = subscription_year(subscription, on)
     quota = subscription.level_terms.quota
-    used = _used(subscription, start)
+    used = _used(subscription, start, entries)
     renews = end + dt.timedelta(days=1)
     if quota is None:
         return QuotaStatus(used, None, start, end, f"{used} used, unlimited", False)
@@ -68,9 +79,14 @@ def _status(subscription: Subscription, on: dt.date) -> QuotaStatus:
     return QuotaStatus(used, quota.limit, start, end, text, used >= quota.limit)
 
 
-def quota_status(subscription: Subscription, at: dt.datetime) -> QuotaStatus:
-    """Incidents charged in the subscription year holding `at` (its date in the terms' zone)."""
-    return _status(subscription, subscription.local_date(at))
+def quota_status(
+    subscription: Subscription, at: dt.datetime, entries: Iterable[QuotaEntry] | None = None
+) -> QuotaStatus:
+    """Incidents charged in the subscription year holding `at` (its date in the terms' zone).
+
+    `entries`: all the subscription's ledger entries when the caller has them (prefetched).
+    """
+    return _status(subscription, subscription.local_date(at), entries)
 
 
 def _case_standing(
