@@ -48,7 +48,14 @@ from .logins import (
     invitation_link,
     send_invitation,
 )
-from .quota import QuotaStatus, charge_incident, quota_applies, quota_status, refund_incident
+from .quota import (
+    QuotaStatus,
+    charge_incident,
+    charged_cases,
+    quota_applies,
+    quota_status,
+    refund_incident,
+)
 from .releases import (
     add_release,
     check_release_fields,
@@ -70,6 +77,7 @@ __all__ = [
     "awaits_first_password",
     "can_open_case",
     "charge_incident",
+    "charged_cases",
     "check_can_designate",
     "check_contact_fields",
     "check_customer_fields",

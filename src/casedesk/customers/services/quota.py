@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Sum, Value, When
@@ -51,17 +51,26 @@ def quota_applies(subscription: Subscription, severity: int) -> bool:
 def _used(
     subscription: Subscription, year_start: dt.date, entries: Iterable[QuotaEntry] | None
 ) -> int:
-    """Cases with a positive net charge (charge and override +1, refund -1) in the year.
+    """Cases charged in the year (see charged_cases).
 
     `entries`: the subscription's entries already read (a list page reads them for every row
     at once); None reads them here.
     """
     if entries is None:
         entries = QuotaEntry.objects.filter(subscription=subscription, year_start=year_start)
+    return charged_cases(e for e in entries if e.year_start == year_start)
+
+
+class _Line(Protocol):
+    case_ref: str
+    kind: str
+
+
+def charged_cases(lines: Iterable[_Line]) -> int:
+    """Cases whose charges (and overrides) outnumber their refunds in one year's ledger."""
     net: Counter[str] = Counter()
-    for entry in entries:
-        if entry.year_start == year_start:
-            net[entry.case_ref] += -1 if entry.kind == QuotaEntry.Kind.REFUND else 1
+    for line in lines:
+        net[line.case_ref] += -1 if line.kind == QuotaEntry.Kind.REFUND else 1
     return sum(1 for n in net.values() if n > 0)
 
 
