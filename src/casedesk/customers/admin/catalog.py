@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from casedesk.core.admin import ReadOnlyAdmin
 from casedesk.lib import clock
+from casedesk.lib.tz import local_date
 
 from .. import services
 from ..models import QuotaEntry, Release, TermsVersion
@@ -58,7 +58,7 @@ class ReleaseAdmin(TermsPerPage):
     def today(self, obj: Release) -> str:
         terms = current_terms()
         # The terms' calendar day, as open_case judges a case's version (not the UTC date).
-        today = clock.now().astimezone(ZoneInfo(terms.calendar.timezone)).date()
+        today = local_date(clock.now(), terms.calendar.timezone)
         return services.release_support_note(obj, today, terms)
 
     def save_model(self, request: HttpRequest, obj: Release, form: Any, change: bool) -> None:

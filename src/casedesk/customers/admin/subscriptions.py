@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from casedesk.lib import clock
+from casedesk.lib.tz import local_date
 
 from .. import services
 from ..models import QuotaEntry, Subscription, TermsVersion
@@ -88,7 +88,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # "Today" on the terms' calendar, as the status column and open_case judge it.
-        today = clock.now().astimezone(ZoneInfo(current_terms().calendar.timezone)).date()
+        today = local_date(clock.now(), current_terms().calendar.timezone)
         return {
             "current": queryset.filter(starts_on__lte=today, ends_on__gte=today),
             "expired": queryset.filter(ends_on__lt=today),

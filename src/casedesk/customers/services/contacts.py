@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+
+from casedesk.lib import tz
 
 from ..models import (
     DEFAULT_TIME_ZONE,
@@ -31,7 +32,7 @@ def local_date(customer: Customer, at: dt.datetime) -> dt.date:
     """`at` as a date in the calendar zone of the customer's latest terms."""
     sub = customer.subscriptions.select_related("terms_version").order_by("-ends_on").first()
     terms_version = sub.terms_version if sub else current_terms_version()
-    return at.astimezone(ZoneInfo(terms_version.terms.calendar.timezone)).date()
+    return tz.local_date(at, terms_version.terms.calendar.timezone)
 
 
 def limit_setting_subscription(

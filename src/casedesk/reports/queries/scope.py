@@ -13,6 +13,7 @@ from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from casedesk.cases.models import Case, Outcome
 from casedesk.customers.models import DEFAULT_TIME_ZONE, TermsVersion
+from casedesk.lib.tz import local_date
 from casedesk.terms import Terms
 
 _US = 1_000_000
@@ -48,7 +49,7 @@ class Filters:
 
 def default_range(now: dt.datetime, tz: str = DEFAULT_TIME_ZONE) -> tuple[dt.date, dt.date]:
     """The last 90 days, today included."""
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now, tz)
     return today - dt.timedelta(days=89), today
 
 
