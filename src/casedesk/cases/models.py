@@ -179,7 +179,7 @@ class CaseEvent(models.Model):
         """True when the stored content no longer matches its digest under any known key."""
         if not self.digest:
             return False  # recorded before digests: nothing to tell
-        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
         return not any(
             constant_time_compare(self.digest, self.content_digest(key)) for key in keys
         )
