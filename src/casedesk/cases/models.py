@@ -125,7 +125,6 @@ class EventKind(models.TextChoices):
     QUOTA_CHARGED = "quota_charged", "Incident charged to quota"
     QUOTA_OVERRIDDEN = "quota_overridden", "Quota overridden"
     QUOTA_REFUSED = "quota_refused", "Raise refused: quota used up"
-    ATTACHED = "attached", "File attached"
 
 
 class CaseEvent(models.Model):
