@@ -1,7 +1,7 @@
 """Mail tasks (Django Tasks API): one-line wrappers, run by `casedesk worker` / `db_worker`.
 
-The outbox's own delivery task is `casedesk.mail.outbox.deliver_task`. The three notification
-tasks below are no longer queued: they stay so that tasks queued by an older casedesk, before
+The outbox's own delivery task is `casedesk.mail.outbox.deliver_task`; the worker fetches IMAP
+mail itself (no task). The three notification tasks below are no longer queued: they stay so that tasks queued by an older casedesk, before
 the outbox, still put their mail in the outbox when a worker runs them after the upgrade.
 """
 
@@ -13,7 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from casedesk.cases.models import CaseEvent
-from casedesk.mail import imap, notify
+from casedesk.mail import notify
 
 
 def _outcome(record: Any) -> str:
@@ -39,8 +39,3 @@ def acknowledge_task(
 def send_notice_task(spec: dict[str, Any]) -> str:
     with transaction.atomic():
         return _outcome(notify.schedule_notice(**spec))
-
-
-@task()
-def fetchmail_task() -> int:
-    return imap.fetch_once().accepted
