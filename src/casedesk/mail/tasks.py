@@ -1,8 +1,9 @@
 """Mail tasks (Django Tasks API): one-line wrappers, run by `casedesk worker` / `db_worker`.
 
 The outbox's own delivery task is `casedesk.mail.outbox.deliver_task`; the worker fetches IMAP
-mail itself (no task). The three notification tasks below are no longer queued: they stay so that tasks queued by an older casedesk, before
-the outbox, still put their mail in the outbox when a worker runs them after the upgrade.
+mail itself (no task). The three notification tasks below are no longer queued: they stay so
+that tasks queued by an older casedesk, before the outbox, still put their mail in the outbox
+when a worker runs them after the upgrade.
 """
 
 from __future__ import annotations
