@@ -55,8 +55,8 @@ def _setup_django() -> None:
 
 def _bulk(world: Any, n: int, first: int, rng: np.random.Generator) -> None:
     """n cases with stored SLA fields as the services would leave them (no services: speed)."""
+    from bench.sla_batch import deadlines
     from casedesk.cases.models import Case, CaseEvent, EventKind, Outcome, Status
-    from casedesk.terms.batch import deadlines
 
     subs = [world.acme_sub, world.globex_sub, world.initech_sub]
     contacts = [world.alice, world.bob, world.carol]

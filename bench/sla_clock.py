@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.terms.reference
 sys.path.insert(0, str(ROOT / "src"))
 
-from casedesk.terms import batch, default_terms  # noqa: E402
+from bench import sla_batch as batch  # noqa: E402
+from casedesk.terms import default_terms  # noqa: E402
 from casedesk.terms.calendar import BusinessCalendar  # noqa: E402
 from casedesk.terms.rules import rule_for  # noqa: E402
 from casedesk.terms.sla import deadline  # noqa: E402

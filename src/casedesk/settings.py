@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from casedesk.lib.env import env_bool, env_int, env_list, env_secret, env_url
+from casedesk.lib.env import env_bool, env_int, env_list, env_url, lazy_secret
 
+# Reading settings creates nothing: the folder and a generated secret key are made by
+# casedesk.core's AppConfig.ready (and at the key's first use, whichever comes first).
 HOME = Path(os.environ.get("CASEDESK_HOME", "var")).resolve()
-HOME.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env_secret("SECRET_KEY", HOME)
+SECRET_KEY = lazy_secret("SECRET_KEY", HOME)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -131,8 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves app files via finders; the folder must exist
+STATIC_ROOT = HOME / "static"  # made in core's ready(): whitenoise needs it to exist
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

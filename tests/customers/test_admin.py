@@ -6,13 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from casedesk.customers import services
 from casedesk.customers.models import Customer, Release, Subscription, SupportContact
 from casedesk.lib import clock
-from tests.customers.helpers import AT, add_contacts
+from tests.customers.helpers import AT, add_contacts, customer_with
 
 pytestmark = pytest.mark.urls("tests.customers.urls")
 
@@ -384,3 +386,28 @@ def test_the_status_filter_judges_today_on_the_terms_calendar(client, world):
         expired = client.get(url, {"status": "expired"}).content.decode()
     assert "Ending Co" in current
     assert "Ending Co" not in expired
+
+
+def _more_rows(manager: Any, n: int) -> None:
+    """n more customers, each with a Standard subscription, contacts, a charged incident and a
+    release: every column of every list page has something to read per row."""
+    for i in range(n):
+        customer, sub = customer_with(manager, f"extra{i}", level="standard")
+        add_contacts(manager, customer, 2)
+        services.charge_incident(manager, sub, case_ref=f"CASE-{900 + i}", at=AT)
+        services.add_release(
+            manager, product="casedesk", version=f"9.{i}", ga_on=dt.date(2026, 1, 1)
+        )
+
+
+@pytest.mark.parametrize("model", ["customer", "subscription", "supportcontact", "release"])
+def test_it_reads_a_list_page_in_as_many_queries_for_many_rows(
+    manager_client, world, model, django_assert_max_num_queries
+):
+    url = reverse(f"admin:customers_{model}_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert manager_client.get(url).status_code == 200
+    _more_rows(world.manager, 4)
+    with django_assert_max_num_queries(len(few)):
+        page = manager_client.get(url)
+    assert b"Extra3" in page.content or b"9.3" in page.content

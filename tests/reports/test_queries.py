@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from casedesk.cases import services as cs
+from casedesk.cases.models import Case
 from casedesk.lib import clock
 from casedesk.reports import queries as q
+from casedesk.terms import sla
 
 from .conftest import FROM, NOW, OVERRIDE_REASON, REFUND_REASON, TO
 
@@ -190,3 +192,27 @@ def test_a_request_answered_by_setting_its_severity_counts_as_confirmed(world):
     rows = {s.level: s for s in q.severity_changes(f, q.attainment(f, NOW))}
     premium = rows["premium"]
     assert (premium.requests_pending, premium.requests_confirmed, premium.raised) == (0, 1, 1)
+
+
+def test_it_counts_pending_and_overdue_as_terms_sla_judges_them(month):
+    """The SQL mirror of the rule and terms.sla agree just before, at and just after a deadline,
+    in the counts, the case lists and the per-case rows."""
+    case = month["sig_pending"]
+    deadline = Case.objects.get(pk=case.pk).response_deadline
+    assert deadline is not None
+    second = dt.timedelta(seconds=1)
+    seen = []
+    for now in (deadline - second, deadline, deadline + second):
+        expected = sla.unanswered_status(deadline, now)
+        seen.append(expected)
+        in_sql = {
+            name
+            for name, cond in q.scope.unanswered(now).items()
+            if Case.objects.filter(cond, pk=case.pk).exists()
+        }
+        assert in_sql == {expected}
+        f = q.Filters(FROM, TO, tz=TZ)
+        listed = q.case_rows_query(f, now, outcome=expected).filter(pk=case.pk)
+        (row,) = q.case_rows(listed, now, q.terms_index())
+        assert row["outcome"] == expected
+    assert seen == ["pending", "pending", "overdue"]

@@ -125,7 +125,6 @@ class EventKind(models.TextChoices):
     QUOTA_CHARGED = "quota_charged", "Incident charged to quota"
     QUOTA_OVERRIDDEN = "quota_overridden", "Quota overridden"
     QUOTA_REFUSED = "quota_refused", "Raise refused: quota used up"
-    ATTACHED = "attached", "File attached"
 
 
 class CaseEvent(models.Model):
@@ -179,7 +178,7 @@ class CaseEvent(models.Model):
         """True when the stored content no longer matches its digest under any known key."""
         if not self.digest:
             return False  # recorded before digests: nothing to tell
-        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
         return not any(
             constant_time_compare(self.digest, self.content_digest(key)) for key in keys
         )

@@ -9,23 +9,10 @@ from django import forms
 from casedesk.cases.models import Case, Status
 from casedesk.cases.services import CaseError
 from casedesk.cases.services.status import TRANSITIONS
+from casedesk.core.forms import MultipleFileField
 
 SEVERITIES = [(n, f"Severity {n}") for n in (1, 2, 3, 4)]
 UNASSIGNED = "none"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ConsoleForm(forms.Form):

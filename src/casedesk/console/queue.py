@@ -13,6 +13,7 @@ from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest
 from casedesk.cases.presenters import duration, local
 from casedesk.customers.models import Customer, Subscription
 from casedesk.customers.roles import AGENTS, MANAGERS
+from casedesk.terms import sla
 
 from .forms import UNASSIGNED
 
@@ -109,7 +110,7 @@ def row(case: Case, now: dt.datetime) -> Row:
     left = case.response_deadline - now  # durations in UTC
     if case.first_response_at is not None:
         css, text = "ok", "responded"
-    elif left < dt.timedelta(0):
+    elif sla.unanswered_status(case.response_deadline, now) == "overdue":
         css, text = "bad", f"overdue {duration(left)}"
     elif left < BREACHING_WINDOW:
         css, text = "warn", f"{duration(left)} left"

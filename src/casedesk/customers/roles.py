@@ -39,6 +39,16 @@ def is_agent(user: Any) -> bool:
     return is_manager(user) or _in_group(user, AGENTS)
 
 
+def agent_refusal(user: Any, doing: str) -> str | None:
+    """Why `user` may not do an engineer's work (None: may): the one sentence every service
+    raises, in its own error family."""
+    return None if is_agent(user) else f"Only support engineers can {doing}"
+
+
+def manager_refusal(user: Any, doing: str) -> str | None:
+    return None if is_manager(user) else f"Only support managers can {doing}"
+
+
 def contact_of(user: Any) -> SupportContact | None:
     """The user's SupportContact, active or not; None for staff and strangers."""
     if user is None or not getattr(user, "is_authenticated", False):

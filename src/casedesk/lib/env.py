@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import SimpleLazyObject
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -54,6 +56,11 @@ def env_secret(name: str, home: Path) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(get_random_secret_key())
     return path.read_text().strip()
+
+
+def lazy_secret(name: str, home: Path) -> Any:
+    """env_secret, read (and generated) at first use rather than when settings are read."""
+    return SimpleLazyObject(lambda: env_secret(name, home))
 
 
 def env_url(name: str, default: str) -> str:

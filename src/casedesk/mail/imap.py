@@ -41,15 +41,14 @@ class ImapConfig:
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> ImapConfig:
-        ssl = bool(getattr(settings, "CASEDESK_IMAP_SSL", True))
         values: dict[str, Any] = {
-            "host": getattr(settings, "CASEDESK_IMAP_HOST", "127.0.0.1"),
-            "port": int(getattr(settings, "CASEDESK_IMAP_PORT", 993 if ssl else 143)),
-            "user": getattr(settings, "CASEDESK_IMAP_USER", ""),
-            "password": getattr(settings, "CASEDESK_IMAP_PASSWORD", ""),
-            "folder": getattr(settings, "CASEDESK_IMAP_FOLDER", "INBOX"),
-            "ssl": ssl,
-            "move_to": getattr(settings, "CASEDESK_IMAP_MOVE_TO", ""),
+            "host": settings.CASEDESK_IMAP_HOST,
+            "port": settings.CASEDESK_IMAP_PORT,
+            "user": settings.CASEDESK_IMAP_USER,
+            "password": settings.CASEDESK_IMAP_PASSWORD,
+            "folder": settings.CASEDESK_IMAP_FOLDER,
+            "ssl": settings.CASEDESK_IMAP_SSL,
+            "move_to": settings.CASEDESK_IMAP_MOVE_TO,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -45,18 +45,18 @@ def verify_token(token: str) -> int | None:
     value, dot, signature = (token or "").strip().lower().partition(".")
     if not dot or not value or len(value) > 13 or not all(c in _DIGITS for c in value):
         return None
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     if any(constant_time_compare(signature, _signature(value, key)) for key in keys):
         return int(value, 36)
     return None
 
 
 def mail_domain() -> str:
-    return getattr(settings, "CASEDESK_MAIL_DOMAIN", "support.casedesk.localhost")
+    return settings.CASEDESK_MAIL_DOMAIN
 
 
 def mail_local_part() -> str:
-    return getattr(settings, "CASEDESK_MAIL_LOCAL_PART", "support")
+    return settings.CASEDESK_MAIL_LOCAL_PART
 
 
 def reply_address(case_id: int) -> str:

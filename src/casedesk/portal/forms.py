@@ -4,22 +4,8 @@ from typing import Any, cast
 
 from django import forms
 
+from casedesk.core.forms import MultipleFileField
 from casedesk.customers.models import Release
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
 
 SEVERITY_CHOICES = [(1, "Severity 1"), (2, "Severity 2"), (3, "Severity 3"), (4, "Severity 4")]
 

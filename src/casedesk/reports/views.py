@@ -3,30 +3,28 @@
 Who may see them: managers, and support engineers too. Reports only read, show no prices, and
 engineers already see every case and quota charge in the console; the numbers help them as much
 as their managers. Contacts and strangers get the console's 404 (unknown and forbidden look the
-same); anonymous visitors are sent to the login page.
+same, through the console's own decorator); anonymous visitors are sent to the login page.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from casedesk.console.decorators import agent_required
 from casedesk.customers.models import Customer
-from casedesk.customers.roles import is_agent, is_manager
 from casedesk.lib import clock
 from casedesk.lib.inputs import parse_id
 
@@ -34,30 +32,11 @@ from . import queries as q
 from .charts import monthly_attainment
 from .tables import GROUPINGS, table
 
-View = Callable[..., HttpResponseBase]
-
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
 # the date arithmetic (9999-12-31 + 1 day) or ask for thousands of monthly rows.
 FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 MAX_YEARS = 10
-
-
-def _may_view_reports(user: Any) -> bool:
-    if is_manager(user):
-        return True
-    return is_agent(user)  # engineers too: see the module docstring
-
-
-def reports_required(view: View) -> View:
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not _may_view_reports(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 class FilterForm(forms.Form):
@@ -112,7 +91,7 @@ def _query(f: q.Filters, **extra: Any) -> str:
     return urlencode(params)
 
 
-@reports_required
+@agent_required
 def overview(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     f, form, terms = _filters(request, now)
@@ -184,7 +163,7 @@ def _case_filters(request: HttpRequest, f: q.Filters) -> tuple[q.Filters, dict[s
     return f, extra
 
 
-@reports_required
+@agent_required
 def cases(request: HttpRequest) -> HttpResponseBase:
     """The cases behind a number: 100 a page, or every row as a streamed CSV."""
     now = clock.now()
@@ -234,7 +213,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-@reports_required
+@agent_required
 def quota(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     f, form, terms = _filters(request, now)

@@ -412,15 +412,19 @@ def parse_terms(text: str, source: str = "<terms>") -> Terms:
         raise TermsError(_problems(exc), source) from None
 
 
-def load_terms(path: str | Path) -> Terms:
+def read_terms_text(path: str | Path) -> str:
+    """A terms file's text; TermsError naming the file when it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TermsError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TermsError(f"{path}: cannot be read ({exc})") from None
-    return parse_terms(text, str(path))
+
+
+def load_terms(path: str | Path) -> Terms:
+    return parse_terms(read_terms_text(path), str(path))
 
 
 def default_terms_text() -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "judged_deadline",
     "response_outcome",
     "rule_for",
+    "unanswered_status",
 ]
 
 OutcomeStatus = Literal["met", "breached", "pending", "overdue", "no_target"]
@@ -162,9 +163,15 @@ def response_outcome(
         if responded_at <= deadline:
             return Outcome("met")
         return Outcome("breached", *_lateness(terms, level_key, deadline, responded_at))
-    if now <= deadline:
+    if unanswered_status(deadline, now) == "pending":
         return Outcome("pending")
     return Outcome("overdue", *_lateness(terms, level_key, deadline, now))
+
+
+def unanswered_status(deadline: dt.datetime, now: dt.datetime) -> Literal["pending", "overdue"]:
+    """A case with a deadline and no response yet: pending up to and at the deadline, overdue
+    after. Reports mirror this in SQL (reports.queries.scope.unanswered)."""
+    return "pending" if now <= deadline else "overdue"
 
 
 def _lateness(

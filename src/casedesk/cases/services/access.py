@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.customers.models import SupportContact
-from casedesk.customers.roles import contact_of, is_agent
+from casedesk.customers.roles import agent_refusal, contact_of, is_agent
 from casedesk.lib.inputs import parse_id, text_problem
 
 from .errors import CaseNotFound, Forbidden
@@ -66,8 +66,9 @@ def find_case_by_message_ids(message_ids: list[str]) -> Case | None:
 
 
 def require_agent(user: object, action: str) -> None:
-    if not is_agent(user):
-        raise Forbidden(f"Only support engineers can {action}.")
+    refusal = agent_refusal(user, action)
+    if refusal:
+        raise Forbidden(f"{refusal}.")
 
 
 def require_contact_of(contact: SupportContact, case: Case) -> None:

@@ -7,6 +7,7 @@ Services take the actor and the time explicitly; a refusal raises EntitlementErr
 from .accounts import (
     check_customer_fields,
     check_nodes,
+    check_slug_free,
     check_subscription_fields,
     create_customer,
     create_subscription,
@@ -16,6 +17,7 @@ from .accounts import (
 )
 from .contacts import (
     add_contact,
+    check_can_designate,
     check_contact_fields,
     check_email_free,
     check_user_free,
@@ -35,6 +37,7 @@ from .entitlement import (
     customer_subscription,
     entitled_subscription,
     patch_refusal,
+    subscription_among,
     subscription_year,
 )
 from .errors import EntitlementError, QuotaExceeded
@@ -46,10 +49,18 @@ from .logins import (
     queue_login_mail,
     send_invitation,
 )
-from .quota import QuotaStatus, charge_incident, quota_applies, quota_status, refund_incident
+from .quota import (
+    QuotaStatus,
+    charge_incident,
+    charged_cases,
+    quota_applies,
+    quota_status,
+    refund_incident,
+)
 from .releases import (
     add_release,
     check_release_fields,
+    check_release_free,
     end_of_support,
     release_exclusion,
     release_support_note,
@@ -67,12 +78,16 @@ __all__ = [
     "awaits_first_password",
     "can_open_case",
     "charge_incident",
+    "charged_cases",
+    "check_can_designate",
     "check_contact_fields",
     "check_customer_fields",
     "check_email_free",
     "check_user_free",
     "check_nodes",
     "check_release_fields",
+    "check_release_free",
+    "check_slug_free",
     "check_subscription_fields",
     "configured_terms_text",
     "contact_limit_refusal",
@@ -101,6 +116,7 @@ __all__ = [
     "rename_customer",
     "set_nodes",
     "set_project_description",
+    "subscription_among",
     "subscription_year",
     "terms_version_for",
     "transfer_contact",

@@ -26,12 +26,19 @@ def check_customer_fields(*, name: str, slug: str) -> None:
         )
 
 
+def check_slug_free(slug: str, exclude: int | None = None) -> None:
+    others = Customer.objects.filter(slug=slug)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise EntitlementError(f'A customer with the short name "{slug}" already exists.')
+
+
 def create_customer(actor: Any, *, name: str, slug: str, at: dt.datetime) -> Customer:
     require_manager(actor, "add customers")
     name, slug = name.strip(), slug.strip()
     check_customer_fields(name=name, slug=slug)
-    if Customer.objects.filter(slug=slug).exists():
-        raise EntitlementError(f'A customer with the short name "{slug}" already exists.')
+    check_slug_free(slug)
     try:
         with transaction.atomic():
             return Customer.objects.create(name=name, slug=slug, created_at=at)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+
+from casedesk.lib import tz
 
 from ..models import (
     DEFAULT_TIME_ZONE,
@@ -32,7 +33,7 @@ def local_date(customer: Customer, at: dt.datetime) -> dt.date:
     """`at` as a date in the calendar zone of the customer's latest terms."""
     sub = customer.subscriptions.select_related("terms_version").order_by("-ends_on").first()
     terms_version = sub.terms_version if sub else current_terms_version()
-    return at.astimezone(ZoneInfo(terms_version.terms.calendar.timezone)).date()
+    return tz.local_date(at, terms_version.terms.calendar.timezone)
 
 
 def limit_setting_subscription(
@@ -79,15 +80,21 @@ def contact_limit_refusal(customer: Customer, on: dt.date, active: int | None = 
     )
 
 
-def contact_limit_status(subscription: Subscription) -> tuple[int, int | None, bool]:
-    """(active contacts of the customer, this subscription's limit, over the limit?)."""
-    active = subscription.customer.contacts.filter(is_active=True).count()
+def contact_limit_status(
+    subscription: Subscription, active: int | None = None
+) -> tuple[int, int | None, bool]:
+    """(active contacts of the customer, this subscription's limit, over the limit?).
+
+    `active`: the count when the caller has it (a list page counts in its own query).
+    """
+    if active is None:
+        active = subscription.customer.contacts.filter(is_active=True).count()
     limit = subscription.level_terms.contact_limit(subscription.nodes)
     return active, limit, limit is not None and active > limit
 
 
-def contact_limit_text(subscription: Subscription) -> str:
-    active, limit, over = contact_limit_status(subscription)
+def contact_limit_text(subscription: Subscription, active: int | None = None) -> str:
+    active, limit, over = contact_limit_status(subscription, active)
     if limit is None:
         return f"{_contacts(active)}; {subscription.level_name} has no contact limit"
     text = f"{active} of {limit} active contacts ({subscription.level_name}, {subscription.nodes} nodes)"
@@ -131,6 +138,25 @@ def check_user_free(user: Any, exclude: int | None = None) -> None:
         )
 
 
+def check_can_designate(
+    customer: Customer,
+    email: str,
+    user: Any,
+    at: dt.datetime,
+    *,
+    exclude: int | None = None,
+    activating: bool = True,
+) -> None:
+    """add_contact's checks for one more active contact: the address and the login are free
+    and, when `activating` (not already active), the contact limit allows one more."""
+    check_email_free(customer, email, exclude=exclude)
+    check_user_free(user, exclude=exclude)
+    if activating:
+        refusal = contact_limit_refusal(customer, local_date(customer, at))
+        if refusal:
+            raise EntitlementError(refusal)
+
+
 def _lock(customer: Customer) -> Customer:
     # Serialises contact changes per customer on PostgreSQL; SQLite's IMMEDIATE transactions
     # already serialise every writer.
@@ -170,11 +196,7 @@ def add_contact(
     email = check_contact_fields(name=name, email=email, time_zone=time_zone)
     with transaction.atomic():
         customer = _lock(customer)
-        check_email_free(customer, email)
-        check_user_free(user)
-        refusal = contact_limit_refusal(customer, local_date(customer, at))
-        if refusal:
-            raise EntitlementError(refusal)
+        check_can_designate(customer, email, user, at)
         return _create(
             actor,
             customer,

@@ -47,7 +47,14 @@ def customer_subscription(customer: Customer, at: dt.datetime) -> Subscription:
     Among several current subscriptions, the latest-starting one with a Project/Application
     description is chosen. The date is taken in the terms' calendar zone.
     """
-    subs = subscriptions_of(customer)
+    return subscription_among(customer, subscriptions_of(customer), at)
+
+
+def subscription_among(
+    customer: Customer, subs: list[Subscription], at: dt.datetime
+) -> Subscription:
+    """customer_subscription() over `subs`, all the customer's subscriptions with their terms
+    versions, read by the caller (a list page reads them for every row at once)."""
     if not subs:
         raise EntitlementError(
             f"{customer.name} has no subscription; a support manager must add one before "

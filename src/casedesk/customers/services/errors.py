@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..roles import is_agent, is_manager
+from ..roles import agent_refusal, manager_refusal
 
 
 class EntitlementError(Exception):
@@ -23,10 +23,12 @@ class QuotaExceeded(EntitlementError):
 
 def require_manager(actor: Any, doing: str) -> None:
     """`actor` None is the operator at the command line (imports); people must be managers."""
-    if actor is not None and not is_manager(actor):
-        raise EntitlementError(f"Only support managers can {doing}; ask a support manager.")
+    refusal = None if actor is None else manager_refusal(actor, doing)
+    if refusal:
+        raise EntitlementError(f"{refusal}; ask a support manager.")
 
 
 def require_agent(actor: Any, doing: str) -> None:
-    if actor is not None and not is_agent(actor):
-        raise EntitlementError(f"Only support engineers can {doing}; ask a support engineer.")
+    refusal = None if actor is None else agent_refusal(actor, doing)
+    if refusal:
+        raise EntitlementError(f"{refusal}; ask a support engineer.")

@@ -7,8 +7,10 @@ A case is charged at most once per subscription year. Its standing is the sum of
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Sum, Value, When
@@ -46,20 +48,40 @@ def quota_applies(subscription: Subscription, severity: int) -> bool:
     return quota is not None and severity in quota.severities
 
 
-def _used(subscription: Subscription, year_start: dt.date) -> int:
-    return (
-        QuotaEntry.objects.filter(subscription=subscription, year_start=year_start)
-        .values("case_ref")
-        .annotate(net=_NET)
-        .filter(net__gt=0)
-        .count()
-    )
+def _used(
+    subscription: Subscription, year_start: dt.date, entries: Iterable[QuotaEntry] | None
+) -> int:
+    """Cases charged in the year (see charged_cases).
+
+    `entries`: the subscription's entries already read (a list page reads them for every row
+    at once); None reads them here.
+    """
+    if entries is None:
+        entries = QuotaEntry.objects.filter(subscription=subscription, year_start=year_start)
+    return charged_cases(e for e in entries if e.year_start == year_start)
 
 
-def _status(subscription: Subscription, on: dt.date) -> QuotaStatus:
+class _Line(Protocol):
+    @property
+    def case_ref(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+def charged_cases(lines: Iterable[_Line]) -> int:
+    """Cases whose charges (and overrides) outnumber their refunds in one year's ledger."""
+    net: Counter[str] = Counter()
+    for line in lines:
+        net[line.case_ref] += -1 if line.kind == QuotaEntry.Kind.REFUND else 1
+    return sum(1 for n in net.values() if n > 0)
+
+
+def _status(
+    subscription: Subscription, on: dt.date, entries: Iterable[QuotaEntry] | None = None
+) -> QuotaStatus:
     start, end = subscription_year(subscription, on)
     quota = subscription.level_terms.quota
-    used = _used(subscription, start)
+    used = _used(subscription, start, entries)
     renews = end + dt.timedelta(days=1)
     if quota is None:
         return QuotaStatus(used, None, start, end, f"{used} used, unlimited", False)
@@ -68,9 +90,14 @@ def _status(subscription: Subscription, on: dt.date) -> QuotaStatus:
     return QuotaStatus(used, quota.limit, start, end, text, used >= quota.limit)
 
 
-def quota_status(subscription: Subscription, at: dt.datetime) -> QuotaStatus:
-    """Incidents charged in the subscription year holding `at` (its date in the terms' zone)."""
-    return _status(subscription, subscription.local_date(at))
+def quota_status(
+    subscription: Subscription, at: dt.datetime, entries: Iterable[QuotaEntry] | None = None
+) -> QuotaStatus:
+    """Incidents charged in the subscription year holding `at` (its date in the terms' zone).
+
+    `entries`: all the subscription's ledger entries when the caller has them (prefetched).
+    """
+    return _status(subscription, subscription.local_date(at), entries)
 
 
 def _case_standing(

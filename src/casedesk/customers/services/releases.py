@@ -68,6 +68,11 @@ def check_release_fields(
         )
 
 
+def check_release_free(product: str, version: str) -> None:
+    if Release.objects.filter(product=product, version=version).exists():
+        raise EntitlementError(f"{product} {version} is already in the release catalog.")
+
+
 def add_release(
     actor: Any,
     *,
@@ -82,6 +87,7 @@ def add_release(
     check_release_fields(
         product=product, version=version, ga_on=ga_on, end_of_support_on=end_of_support_on
     )
+    check_release_free(product, version)
     try:
         with transaction.atomic():
             return Release.objects.create(

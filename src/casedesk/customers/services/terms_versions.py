@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from casedesk.lib import clock
 from casedesk.terms import TermsError, parse_terms
-from casedesk.terms.document import default_terms_text
 
 from ..models import TermsVersion
+from . import terms_source
 from .errors import EntitlementError
 
 
 def configured_terms_text() -> str:
     """settings.CASEDESK_TERMS read as text, or the packaged default terms."""
-    path = settings.CASEDESK_TERMS
-    if not path:
-        return default_terms_text()
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
+        return terms_source.configured_terms_text()
+    except TermsError as exc:
         raise EntitlementError(
-            f"CASEDESK_TERMS={path} cannot be read ({exc}); point it at a terms file."
+            f"CASEDESK_TERMS={settings.CASEDESK_TERMS} cannot be read ({exc.describe()}); point "
+            "it at a terms file."
         ) from None
 
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from casedesk.core import server
+from casedesk.core.checks import PRODUCTION
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         with_worker: bool,
         **options: Any,
     ) -> None:
+        # The production settings checks (an unset public address), said at every start.
+        self.check(tags=[PRODUCTION], include_deployment_checks=True)
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"casedesk serving on http://{bind}/ (Ctrl-C to stop)")

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.utils import OperationalError, ProgrammingError
 
 from casedesk.cases.sla_cli import explain_case, recompute_cases, verify_cases
-from casedesk.core.terms_source import current_terms
+from casedesk.customers.services.terms_source import current_terms
 from casedesk.terms import Terms, TermsError, load_terms
 from casedesk.terms.sla import rule_for
 

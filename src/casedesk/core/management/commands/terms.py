@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casedesk.core.terms_source import current_terms
+from casedesk.customers.services.terms_source import current_terms
 from casedesk.terms import TermsError, load_terms
 from casedesk.terms.show import render
 

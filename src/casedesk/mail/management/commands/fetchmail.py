@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import signal
 import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from casedesk.lib.stopping import stop_on_signals
 from casedesk.mail import imap
 
 
@@ -45,10 +45,7 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         config = imap.ImapConfig.from_settings(host=host, port=port, folder=folder, move_to=move_to)
-        stop = threading.Event()
-        if every:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
+        stop = stop_on_signals() if every else threading.Event()
         while True:
             close_old_connections()
             self.stdout.write(self._one_pass(config, limit, keep_going=bool(every)))

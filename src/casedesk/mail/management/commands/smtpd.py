@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from casedesk.lib.stopping import stop_on_signals
 from casedesk.mail import smtpd
 from casedesk.mail.tokens import mail_domain
 
@@ -69,7 +68,7 @@ class Command(BaseCommand):
             port=port,
             data_size_limit=limit,
         )
-        stop = _stop_on_signals()
+        stop = stop_on_signals()
         try:
             controller.start()
         except Exception as exc:
@@ -85,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write("casedesk smtpd stopped")
 
     def _serve_processes(self, spec: smtpd.ServerSpec, processes: int) -> None:
-        stop = _stop_on_signals()
+        stop = stop_on_signals()
         try:
             sockets = smtpd.listen(spec.bind, spec.port, processes)
         except OSError as exc:
@@ -107,10 +106,3 @@ class Command(BaseCommand):
             f"casedesk smtpd on {bind}:{port} for {', '.join(domains)} (Ctrl-C to stop)"
         )
         self.stdout.flush()
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    return stop
