@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from casedesk.cases.deadlines import SeverityStep, replay
 from casedesk.cases.models import Case
 from casedesk.cases.wording import target_words
 from casedesk.lib import clock
+from casedesk.lib.tz import local_text
 from casedesk.terms import sla
 from casedesk.terms.document import Level
 
@@ -23,7 +23,7 @@ def fmt(t: dt.datetime | None, tz: str) -> str:
     """A moment as people read it in `tz`; no moment is a deadline of reasonable efforts."""
     if t is None:
         return "none (reasonable efforts)"
-    return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
+    return local_text(t, tz)
 
 
 def explain_lines(case: Case, tz: str | None = None) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from casedesk.cases.explain import explain_lines
 from casedesk.cases.models import Case, CaseEvent, EventKind
+from casedesk.lib.tz import local_text
 from casedesk.terms import sla
 from casedesk.terms.calendar import BusinessCalendar
 
@@ -15,7 +15,7 @@ from casedesk.terms.calendar import BusinessCalendar
 def local(t: dt.datetime | None, tz: str) -> str:
     if t is None:
         return ""
-    return t.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y, %H:%M %Z")
+    return local_text(t, tz, "%a %d %b %Y, %H:%M %Z")
 
 
 def duration(delta: dt.timedelta) -> str:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from casedesk.lib.tz import local_date
 from casedesk.terms import Level, Terms, parse_terms
 
 # Parsed terms per version string. A stored version's text never changes (services refuse a
@@ -109,7 +110,7 @@ class Subscription(models.Model):
 
     def local_date(self, at: dt.datetime) -> dt.date:
         """The date of `at` in the terms' calendar time zone."""
-        return at.astimezone(ZoneInfo(self.terms.calendar.timezone)).date()
+        return local_date(at, self.terms.calendar.timezone)
 
     def status_on(self, on: dt.date) -> str:
         if on < self.starts_on:

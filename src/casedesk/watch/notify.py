@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
 from casedesk.cases.models import Case, SeverityRequest
 from casedesk.cases.wording import level_words
 from casedesk.customers.roles import AGENTS, MANAGERS
+from casedesk.lib import tz
 from casedesk.lib.links import console_case_url
 from casedesk.mail import outbox
 from casedesk.mail.models import OutboundMessage
@@ -41,8 +41,8 @@ def message_id(alert: SlaAlert) -> str:
 
 
 def _when(t: dt.datetime, zone: str) -> str:
-    local = t.astimezone(ZoneInfo(zone))
-    return f"{local:%a %Y-%m-%d %H:%M %Z} ({t.astimezone(dt.UTC):%H:%M} UTC)"
+    local = tz.local_text(t, zone, "%a %Y-%m-%d %H:%M %Z")
+    return f"{local} ({t.astimezone(dt.UTC):%H:%M} UTC)"
 
 
 def subject(case: Case, alert: SlaAlert) -> str:
