@@ -24,8 +24,6 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
-    connections,
-    router,
     transaction,
 )
 
@@ -262,13 +260,7 @@ class _Stored(Exception):
 
 
 def _stored(message_id: str) -> bool:
-    # Asked for every message: plain SQL, as the ORM's query compilation costs more than the
-    # indexed lookup (bench/intake_accept.py --callgrind).
-    connection = connections[router.db_for_read(InboundMessage)]
-    table = connection.ops.quote_name(InboundMessage._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {table} WHERE message_id = %s", [message_id])  # noqa: S608
-        return cursor.fetchone() is not None
+    return InboundMessage.objects.filter(message_id=message_id).exists()
 
 
 def _accept_new(
