@@ -9,10 +9,10 @@ import pytest
 from casedesk.cases.models import Case
 from casedesk.mail.models import InboundMessage
 from casedesk.mail.tokens import make_token
-from tests.mail.conftest import DOMAIN, Server, Sink, make_mail, needs_cases
+from tests.mail.conftest import DOMAIN, Server, Sink, make_mail
 
 # transaction=True: the SMTP worker thread must see committed rows, as in production.
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
