@@ -95,9 +95,7 @@ def _database() -> Mapping[str, Any]:
     if url:
         db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
         db.setdefault("OPTIONS", {})["application_name"] = "casedesk"
-        if db["ENGINE"] == "django.db.backends.postgresql":
-            db["ENGINE"] = "casedesk.lib.postgresql"  # the stock backend, tuned: see there
-        elif db["ENGINE"] == "django.db.backends.sqlite3":
+        if db["ENGINE"] == "django.db.backends.sqlite3":
             db["ENGINE"] = "casedesk.lib.sqlite3"  # flush passes append-only triggers: see there
         return db
     return {

@@ -1,4 +1,4 @@
-"""The hand-written hot lookups give what the ORM queries they replace give, in one query."""
+"""The hot lookups of mail intake: what the plain ORM queries give, each in one query."""
 
 from __future__ import annotations
 

@@ -24,18 +24,6 @@ SUPPORT = f"support@{DOMAIN}"
 NOW = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
 
 
-def cases_ready() -> bool:
-    try:
-        import casedesk.cases.services as cs
-        from casedesk.customers.models import SupportContact  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(cs, "open_case")
-
-
-needs_cases = pytest.mark.skipif(not cases_ready(), reason="case services not landed yet")
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -13,10 +13,10 @@ from casedesk.cases import services as cs
 from casedesk.cases.models import Case
 from casedesk.lib import clock
 from casedesk.mail import intake, outbox
-from tests.mail.conftest import NOW, SUPPORT, make_mail, needs_cases
+from tests.mail.conftest import NOW, SUPPORT, make_mail
 from tests.mail.test_outbox import SwitchableSink
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE = "https://support.example.com/desk"
 # The terms document's keys: never shown to a customer.

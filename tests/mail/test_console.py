@@ -10,9 +10,9 @@ from django.test import Client
 from casedesk.cases.models import Case
 from casedesk.mail import intake
 from casedesk.mail.models import InboundMessage
-from tests.mail.conftest import SUPPORT, make_mail, needs_cases
+from tests.mail.conftest import SUPPORT, make_mail
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STRANGER = "Dana Diaz <dana@acme.example>"
 

@@ -10,7 +10,7 @@ import pytest
 from casedesk.mail import intake
 from casedesk.mail.models import InboundMessage
 from casedesk.mail.parse import parse_message
-from tests.mail.conftest import SUPPORT, needs_cases
+from tests.mail.conftest import SUPPORT
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
 
@@ -29,7 +29,6 @@ def test_it_parses_without_raising(path: Path, limit: int) -> None:
     assert "javascript:" not in parsed.html
 
 
-@needs_cases
 @pytest.mark.django_db
 def test_it_stores_every_message(world: Any, mail_settings: Any, pinned_now: Any) -> None:
     replies = {

@@ -22,9 +22,9 @@ from casedesk.cases.models import Case
 from casedesk.mail import imap, intake
 from casedesk.mail.models import InboundMessage
 from casedesk.mail.tokens import make_token
-from tests.mail.conftest import DOMAIN, free_port, make_mail, needs_cases
+from tests.mail.conftest import DOMAIN, free_port, make_mail
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 USER, PASSWORD = "support", "imap-secret"
 

@@ -13,10 +13,10 @@ from casedesk.lib import clock
 from casedesk.mail import intake
 from casedesk.mail.models import InboundMessage, InboundStatus, OutboundMessage
 from casedesk.mail.tokens import make_token
-from tests.mail.conftest import DOMAIN, NOW, SUPPORT, make_mail, needs_cases
+from tests.mail.conftest import DOMAIN, NOW, SUPPORT, make_mail
 
 # transaction=True: acknowledgements go out on commit, as in production.
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def accept(raw: bytes, *, envelope_from: str = "alice@acme.example", to: str = SUPPORT) -> str:

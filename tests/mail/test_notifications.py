@@ -13,9 +13,9 @@ from casedesk.cases.models import Case
 from casedesk.mail import intake
 from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import make_token
-from tests.mail.conftest import DOMAIN, SUPPORT, Sink, make_mail, needs_cases
+from tests.mail.conftest import DOMAIN, SUPPORT, Sink, make_mail
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from casedesk.cases.models import Case
 from casedesk.lib import clock
 from casedesk.mail import intake, outbox
 from casedesk.mail.models import OutboundMessage
-from tests.mail.conftest import NOW, SUPPORT, Sink, free_port, make_mail, needs_cases
+from tests.mail.conftest import NOW, SUPPORT, Sink, free_port, make_mail
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MINUTE = dt.timedelta(minutes=1)
 

@@ -14,10 +14,10 @@ from casedesk.cases.models import Case
 from casedesk.lib import clock
 from casedesk.mail import intake, outbox
 from casedesk.mail.models import OutboundMessage
-from tests.mail.conftest import NOW, SUPPORT, make_mail, needs_cases
+from tests.mail.conftest import NOW, SUPPORT, make_mail
 from tests.mail.test_outbox import SwitchableSink
 
-pytestmark = [needs_cases, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGE = "/console/mail/outbox/"
 

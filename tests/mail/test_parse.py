@@ -258,17 +258,19 @@ HEADERS = [
 def test_a_plain_header_reads_as_the_email_packages_parser_reads_it(name: str, value: str) -> None:
     from email.parser import BytesParser
 
-    from casedesk.mail.parse import _POLICY, _plain_header, clean_text
+    from casedesk.mail.parse import clean_text
+    from casedesk.mail.parse.headers import plain_header
+    from casedesk.mail.parse.reader import POLICY
 
     raw = f"From: a@b.example\r\n{name}: {value}\r\n\r\nbody\r\n".encode()
-    msg = BytesParser(policy=_POLICY).parsebytes(raw)
-    quick = _plain_header(msg, name)
+    msg = BytesParser(policy=POLICY).parsebytes(raw)
+    quick = plain_header(msg, name)
     if quick is not None:  # only plain ASCII without encoded words takes the quick way
         assert value.isascii() and "=?" not in value
         assert quick == clean_text(str(msg.get(name)))
     else:
         assert not value.isascii() or "=?" in value or name == "Message-ID"
-    assert _plain_header(msg, "X-Absent") == ""
+    assert plain_header(msg, "X-Absent") == ""
 
 
 @pytest.mark.parametrize(
@@ -329,12 +331,14 @@ def _mailboxes() -> list[str]:
 def test_a_plain_mailbox_reads_as_the_address_parser_reads_it() -> None:
     from email.parser import BytesParser
 
-    from casedesk.mail.parse import _POLICY, _plain_mailbox, clean_text
+    from casedesk.mail.parse import clean_text
+    from casedesk.mail.parse.headers import plain_mailbox
+    from casedesk.mail.parse.reader import POLICY
 
     quick_ones = 0
     for mailbox in _mailboxes():
-        msg = BytesParser(policy=_POLICY).parsebytes(f"From: {mailbox}\r\n\r\nx\r\n".encode())
-        quick = _plain_mailbox(msg, "From")
+        msg = BytesParser(policy=POLICY).parsebytes(f"From: {mailbox}\r\n\r\nx\r\n".encode())
+        quick = plain_mailbox(msg, "From")
         if quick is None:
             continue
         quick_ones += 1

@@ -5,8 +5,8 @@ what it made (case, reply, hold) commit in one transaction; a message whose proc
 is still stored, marked failed with the error. The SMTP reply it returns is what the sender's
 server sees, so "250" is only ever said about committed work.
 
-The case and customer apps are reached through `Desk`, a thin seam over
-`casedesk.cases.services` and `SupportContact`, so intake can be exercised on its own.
+What intake asks of the case and customer apps is named in one place, `CaseServicesDesk`,
+which an engineer's decision on held mail (and a test) subclasses.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +29,11 @@ from django.db import (
 )
 
 from casedesk.cases import notifications
+from casedesk.cases import services as cs
+from casedesk.cases.models import Case
+from casedesk.customers.models import SupportContact
+from casedesk.customers.services import EntitlementError
+from casedesk.customers.services.lookups import active_contacts_by_email
 from casedesk.lib import clock, txfiles
 from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.models import (
@@ -40,10 +44,6 @@ from casedesk.mail.models import (
 )
 from casedesk.mail.parse import ParsedMessage, clean_text, parse_message, shorten
 from casedesk.mail.tokens import mail_domain, mail_local_part, verify_token
-
-if TYPE_CHECKING:  # imported on first use at run time (see CaseServicesDesk)
-    from casedesk.cases.models import Case
-    from casedesk.customers.models import SupportContact
 
 log = logging.getLogger(__name__)
 
@@ -56,57 +56,21 @@ SUBJECT_LENGTH = cast(int, InboundMessage._meta.get_field("subject").max_length)
 RETRYABLE = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 
 
-class Desk(Protocol):
-    """What intake needs from the case and customer apps."""
+class CaseServicesDesk:
+    """What intake asks of the case and customer apps: `casedesk.cases.services` and active
+    `SupportContact`s. Engineers' decisions (mail.services) and tests subclass it."""
 
-    @property
-    def permanent_errors(self) -> tuple[type[Exception], ...]: ...
-
+    # A CaseError says what is wrong with the request (not entitled, no project description...):
+    # retrying will not help, an engineer has to look.
+    permanent_errors: tuple[type[Exception], ...] = (
+        cs.CaseError,
+        EntitlementError,
+        ValidationError,
+        PermissionDenied,
+    )
     # True when an engineer chose the contact for a held message: automated mail is then
     # added as that engineer decided, where intake on its own would hold it.
-    decided_by_engineer: bool
-
-    def tracking_prefix(self) -> str | None: ...
-    def contacts_for(self, address: str) -> list[SupportContact]: ...
-    def case_by_id(self, case_id: int) -> Case | None: ...
-    def case_by_ref(self, ref: str) -> Case | None: ...
-    def case_by_message_ids(self, ids: list[str]) -> Case | None: ...
-    def may_reply(self, contact: SupportContact, case: Case) -> bool: ...
-    def open_case(
-        self, contact: SupportContact, parsed: ParsedMessage, received_at: dt.datetime
-    ) -> Case: ...
-    def customer_reply(
-        self, contact: SupportContact, case: Case, parsed: ParsedMessage, received_at: dt.datetime
-    ) -> Case: ...
-
-
-class CaseServicesDesk:
-    """The real desk: `casedesk.cases.services` and active `SupportContact`s.
-
-    Imports happen on first use, so a message is stored even when those apps are broken.
-    """
-
     decided_by_engineer = False
-
-    @cached_property
-    def cs(self) -> Any:
-        from casedesk.cases import services
-
-        return services
-
-    @cached_property
-    def case_model(self) -> type[Case]:
-        from casedesk.cases.models import Case
-
-        return Case
-
-    @property
-    def permanent_errors(self) -> tuple[type[Exception], ...]:
-        # A CaseError says what is wrong with the request (not entitled, no project
-        # description...): retrying will not help, an engineer has to look.
-        from casedesk.customers.services import EntitlementError
-
-        return (self.cs.CaseError, EntitlementError, ValidationError, PermissionDenied)
 
     def tracking_prefix(self) -> str | None:
         # Subjects carry the prefix of the terms a case was opened under; any prefix matches.
@@ -115,18 +79,16 @@ class CaseServicesDesk:
     def contacts_for(self, address: str) -> list[SupportContact]:
         # One address may be an active contact of several customers (a consultant): the
         # threaded case, or an engineer, decides which customer a message belongs to.
-        from casedesk.customers.services.lookups import active_contacts_by_email
-
         return active_contacts_by_email(address)
 
-    def case_by_id(self, case_id: int) -> Case | None:
-        return self.case_model.objects.filter(pk=case_id).first()
+    def case_by_id(self, case_id: int) -> Any | None:
+        return Case.objects.filter(pk=case_id).first()
 
-    def case_by_ref(self, ref: str) -> Case | None:
-        return self.cs.find_case_by_ref(ref)
+    def case_by_ref(self, ref: str) -> Any | None:
+        return cs.find_case_by_ref(ref)
 
-    def case_by_message_ids(self, ids: list[str]) -> Case | None:
-        return self.cs.find_case_by_message_ids(ids)
+    def case_by_message_ids(self, ids: list[str]) -> Any | None:
+        return cs.find_case_by_message_ids(ids)
 
     def may_reply(self, contact: SupportContact, case: Case) -> bool:
         # A guessed tracking number must not let one customer write into another's case.
@@ -136,13 +98,13 @@ class CaseServicesDesk:
         self, contact: SupportContact, parsed: ParsedMessage, received_at: dt.datetime
     ) -> Case:
         subject, description = parsed.subject or "(no subject)", parsed.text
-        limit = cast(int, self.case_model._meta.get_field("subject").max_length)  # a CharField
+        limit = cast(int, Case._meta.get_field("subject").max_length)  # a CharField
         if len(subject) > limit:
             # Mail is never refused for a long subject: the case gets it shortened, and its
             # first message (the description, on the case page) starts with the whole of it.
             description = f"Subject: {subject}\n\n{description}"
             subject = shorten(subject, limit)
-        return self.cs.open_case(
+        return cs.open_case(
             contact,
             channel="email",
             subject=subject,
@@ -158,7 +120,7 @@ class CaseServicesDesk:
     ) -> Case:
         # customer_reply reopens a closed case within the reopen window and opens a follow-up
         # case after it; it returns the case the reply landed on.
-        return self.cs.customer_reply(
+        return cs.customer_reply(
             contact,
             case,
             body=parsed.text or "(no text)",
@@ -169,15 +131,11 @@ class CaseServicesDesk:
         )
 
 
-def default_desk() -> Desk:
-    return CaseServicesDesk()
-
-
 @dataclass
 class _Context:
     inbound: InboundMessage
     parsed: ParsedMessage
-    desk: Desk
+    desk: CaseServicesDesk
     envelope_from: str | None  # None: unknown (an IMAP copy without Return-Path)
 
     @property
@@ -203,7 +161,7 @@ def own_addresses() -> list[str]:
     ]
 
 
-def parse(raw: bytes, recipients: list[str], desk: Desk | None = None) -> ParsedMessage:
+def parse(raw: bytes, recipients: list[str], desk: CaseServicesDesk | None = None) -> ParsedMessage:
     prefix = desk.tracking_prefix() if desk is not None else None
     return parse_message(
         raw,
@@ -220,7 +178,7 @@ def accept(
     envelope_from: str | None,
     recipients: list[str],
     source: str = "smtp",
-    desk: Desk | None = None,
+    desk: CaseServicesDesk | None = None,
 ) -> str:
     """Store one message and act on it; returns the SMTP reply to give the sender.
 
@@ -228,7 +186,7 @@ def accept(
     delivery agent wrote; "" is the null sender <> of bounces, None unknown (no Return-Path).
     Raises only when nothing could be committed (database down): the caller answers 451.
     """
-    desk = desk or default_desk()
+    desk = desk or CaseServicesDesk()
     parsed = parse(raw, recipients, desk)
     try:
         return _accept(raw, parsed, envelope_from, recipients, source, desk)
@@ -243,7 +201,7 @@ def _accept(
     envelope_from: str | None,
     recipients: list[str],
     source: str,
-    desk: Desk,
+    desk: CaseServicesDesk,
 ) -> str:
     problems = list(parsed.problems)
     try:
@@ -258,7 +216,7 @@ def _accept(
         # Rolled back whole: a stored Message-ID, or processing failed. The careful path below
         # stores the message first and records any failure beside it.
         parsed.problems[:] = problems  # what the rolled-back attempt noted is not the record's
-        if not isinstance(exc, (_Stored, IntegrityError, *_permanent_errors(desk))):
+        if not isinstance(exc, (_Stored, IntegrityError, *desk.permanent_errors)):
             log.warning("message %s failed once; trying again", parsed.message_id, exc_info=True)
     txfiles.settle()  # before the careful path writes the files again, under the same names
     with transaction.atomic():
@@ -273,8 +231,8 @@ class _Stored(Exception):
 
 
 def _stored(message_id: str) -> bool:
-    # Asked for every message: plain SQL, as the ORM's query compilation costs more than the
-    # indexed lookup (bench/intake_accept.py --callgrind).
+    # Asked for every message: plain SQL (public API only: the cursor, the model's _meta
+    # options), as the ORM's query compilation costs three times the indexed lookup.
     connection = connections[router.db_for_read(InboundMessage)]
     table = connection.ops.quote_name(InboundMessage._meta.db_table)
     with connection.cursor() as cursor:
@@ -288,7 +246,7 @@ def _accept_new(
     envelope_from: str | None,
     recipients: list[str],
     source: str,
-    desk: Desk,
+    desk: CaseServicesDesk,
 ) -> str:
     """The usual case, a new Message-ID that processes cleanly, in one transaction: act, then
     store the message with its outcome. The message and what it made commit together or not at
@@ -383,7 +341,7 @@ def _process_guarded(context: _Context) -> str:
     except (OperationalError, InterfaceError):
         raise  # database trouble: nothing is committed, the sender retries
     except Exception as exc:
-        if isinstance(exc, _permanent_errors(context.desk)):
+        if isinstance(exc, context.desk.permanent_errors):
             _fail(context.inbound, exc)
             _explain_refusal(context)
             return REPLY_KEPT
@@ -393,13 +351,6 @@ def _process_guarded(context: _Context) -> str:
         return REPLY_RETRY
 
 
-def _permanent_errors(desk: Desk) -> tuple[type[Exception], ...]:
-    try:
-        return desk.permanent_errors
-    except Exception:  # the case app itself is unavailable: retryable
-        return ()
-
-
 def _fail(inbound: InboundMessage, exc: Exception) -> None:
     inbound.status = InboundStatus.FAILED
     inbound.error = clean_text(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
@@ -407,24 +358,10 @@ def _fail(inbound: InboundMessage, exc: Exception) -> None:
     inbound.save(update_fields=["status", "error"])
 
 
-def process(
-    inbound: InboundMessage, parsed: ParsedMessage | None = None, *, desk: Desk | None = None
-) -> str:
-    """Act on a stored message (new case, reply, or hold); returns the SMTP reply.
-
-    Call inside a transaction. Workers and the console use this to retry failed messages.
-    """
-    desk = desk or default_desk()
-    if parsed is None:
-        parsed = parse(bytes(inbound.raw), list(inbound.envelope_to), desk)
-    envelope = inbound.envelope_from if inbound.source == "smtp" else None
-    return _process(_Context(inbound, parsed, desk, envelope))
-
-
-def retry(inbound: InboundMessage, *, desk: Desk | None = None) -> str:
+def retry(inbound: InboundMessage, *, desk: CaseServicesDesk | None = None) -> str:
     """Process a stored (held or failed) message again, guarded like `accept`: a failure marks
     it failed instead of raising. Call inside a transaction; answers like `accept`."""
-    desk = desk or default_desk()
+    desk = desk or CaseServicesDesk()
     parsed = parse(bytes(inbound.raw), list(inbound.envelope_to), desk)
     envelope = inbound.envelope_from if inbound.source == "smtp" else None
     return _process_guarded(_Context(inbound, parsed, desk, envelope))
@@ -493,7 +430,7 @@ def _thread(ctx: _Context, contacts: list[Any]) -> tuple[Any | None, Any]:
     return None, None
 
 
-def _case_by_thread_ids(desk: Desk, ids: list[str]) -> Any | None:
+def _case_by_thread_ids(desk: CaseServicesDesk, ids: list[str]) -> Any | None:
     """Our own outbound mail first (replies to acknowledgements), then the case events."""
     if not ids:
         return None

@@ -16,7 +16,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import re
 import signal
 import socket
 import sys
@@ -98,74 +97,72 @@ class Handler:
         self.executor.shutdown(wait=True)
 
 
+def smtp_class(data_size_limit: int) -> type[SMTP]:
+    """aiosmtpd's SMTP with room for long lines.
+
+    RFC 5321 caps lines at 1000 bytes, but real senders break it (one-line base64, HTML from
+    some clients) and a 500 loses the message for good, so any line within the size limit is
+    accepted. aiosmtpd also answers 500 for well-formed messages over ~256 KB with its default.
+    `line_length_limit` sizes the StreamReader made in SMTP.__init__ (aiosmtpd's docs: set it
+    before instantiating): hence a subclass, not an attribute set afterwards.
+    """
+    limit = 2 * data_size_limit + 1001
+    return type("CasedeskSMTP", (SMTP,), {"line_length_limit": limit})
+
+
+def smtp_options(data_size_limit: int) -> dict[str, Any]:
+    """SMTP's keyword arguments, the same for the Controller and a shared socket."""
+    return {
+        "data_size_limit": data_size_limit,
+        "ident": "casedesk smtpd",
+        # aiosmtpd decodes nothing; the raw bytes are what intake stores.
+        "decode_data": False,
+        # aiosmtpd's Controller turns SMTPUTF8 on unless told otherwise; so does serve_socket.
+        "enable_SMTPUTF8": True,
+    }
+
+
 class _Controller(Controller):
-    def __init__(self, handler: Any, *, sock: socket.socket | None = None, **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
-        self.sock = sock
+    def __init__(self, handler: Any, *, hostname: str, port: int, data_size_limit: int) -> None:
+        self.options = smtp_options(data_size_limit)
+        self.smtp_class = smtp_class(data_size_limit)
+        super().__init__(handler, hostname=hostname, port=port, **self.options)
 
-    def _create_server(self) -> Any:
-        if self.sock is None:
-            return super()._create_server()
-        return self.loop.create_server(self._factory_invoker, sock=self.sock)
-
-    def _trigger_server(self) -> None:
-        if self.sock is None:
-            super()._trigger_server()
-            return
-        # A test connection to a shared port may reach a sibling process: build one SMTP
-        # instance in the loop instead, which is all the connection is for.
-        self.loop.call_soon_threadsafe(self._factory_invoker)
-
-    def factory(self) -> Any:
-        # RFC 5321 caps lines at 1000 bytes, but real senders break it (one-line base64, HTML
-        # from some clients) and a 500 loses the message for good, so any line within the size
-        # limit is accepted. aiosmtpd also answers 500 for well-formed messages over ~256 KB
-        # with its default. The limit sizes the StreamReader, made in SMTP.__init__: hence
-        # a subclass, not an attribute set afterwards.
-        limit = 2 * int(self.SMTP_kwargs.get("data_size_limit") or 0) + 1001
-        smtp_class = type("CasedeskSMTP", (CasedeskSMTP,), {"line_length_limit": limit})
-        return smtp_class(self.handler, **self.SMTP_kwargs)
-
-
-# <local@domain> as nearly every server writes it: a dot-atom local part, a host name.
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_PLAIN_PATH = re.compile(
-    rf"[ \t]*<({_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>[ \t]*"
-)
-
-
-class CasedeskSMTP(SMTP):
-    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
-        """MAIL FROM / RCPT TO's path. aiosmtpd runs the e-mail package's full RFC 5322 parser
-        on every command (a twentieth of the server's CPU); a plain <local@domain> gives the
-        same answer by a regular expression, anything else still goes to that parser."""
-        plain = _PLAIN_PATH.match(arg)
-        if plain is None or arg.startswith("(", plain.end()):  # a comment: the parser's job
-            return super()._getaddr(arg)
-        address = plain.group(1)
-        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
-            return None, None
-        return address, arg[plain.end() :]
+    def factory(self) -> SMTP:
+        return self.smtp_class(self.handler, **self.options)
 
 
 def make_controller(
-    handler: Handler,
-    *,
-    hostname: str,
-    port: int,
-    data_size_limit: int,
-    sock: socket.socket | None = None,
+    handler: Handler, *, hostname: str, port: int, data_size_limit: int
 ) -> Controller:
-    return _Controller(
-        handler,
-        sock=sock,
-        hostname=hostname,
-        port=port,
-        data_size_limit=data_size_limit,
-        ident="casedesk smtpd",
-        # aiosmtpd decodes nothing; the raw bytes are what intake stores.
-        decode_data=False,
-    )
+    """One server on its own port, in a thread (aiosmtpd's Controller)."""
+    return _Controller(handler, hostname=hostname, port=port, data_size_limit=data_size_limit)
+
+
+async def serve_socket(
+    handler: Handler,
+    sock: socket.socket,
+    data_size_limit: int,
+    stop: asyncio.Event,
+    on_ready: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve SMTP on an already listening socket until `stop` is set.
+
+    aiosmtpd's Controller binds its own address; a process sharing a port (SO_REUSEPORT) serves
+    the socket bound for it before the fork, with asyncio's public server API instead.
+    """
+    loop = asyncio.get_running_loop()
+    make, options = smtp_class(data_size_limit), smtp_options(data_size_limit)
+    server = await loop.create_server(lambda: make(handler, **options), sock=sock)
+    on_ready()
+    await stop.wait()
+    server.close()
+    # Open sessions end as the Controller's stop ends them (cancelled); messages already in a
+    # database thread still commit: `handler.close()` waits for them.
+    sessions = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in sessions:
+        task.cancel()
+    await asyncio.gather(*sessions, return_exceptions=True)
 
 
 def max_message_bytes() -> int:
@@ -291,25 +288,28 @@ def _child(
     for other in inherited:
         if other is not sock:
             other.close()  # the siblings' sockets: holding them would keep a dead sibling's open
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     handler = Handler(spec.domains, workers=spec.workers)
-    controller = make_controller(
-        handler,
-        hostname=spec.bind,
-        port=spec.port,
-        data_size_limit=spec.data_size_limit,
-        sock=sock,
-    )
+    listening = threading.Event()
+
+    def on_ready() -> None:
+        listening.set()
+        ready.send("")
+
     try:
-        controller.start()
+        asyncio.run(_serve_child(spec, handler, sock, on_ready))
     except Exception as exc:
-        ready.send(f"{type(exc).__name__}: {exc}")
-        handler.close()
+        if not listening.is_set():
+            ready.send(f"{type(exc).__name__}: {exc}")
         raise SystemExit(1) from exc
-    ready.send("")
-    while not stop.wait(1):
-        pass
-    controller.stop()
-    handler.close()
+    finally:
+        handler.close()
+
+
+async def _serve_child(
+    spec: ServerSpec, handler: Handler, sock: socket.socket, on_ready: Callable[[], None]
+) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await serve_socket(handler, sock, spec.data_size_limit, stop, on_ready)
