@@ -75,8 +75,10 @@ def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
     assert Case.objects.count() == 10_000
     out = io.StringIO()
     assert verify_cases(out) == 0
-    assert out.getvalue().strip().endswith(
-        "10000 cases checked, 0 with drift, 0 with history edited after the fact"
+    assert (
+        out.getvalue()
+        .strip()
+        .endswith("10000 cases checked, 0 with drift, 0 with history edited after the fact")
     )
 
     victim = Case.objects.exclude(response_deadline=None).order_by("?").first()

@@ -137,8 +137,10 @@ def test_refused_quota_raises_and_patch_requests_are_in_the_timeline(agent_clien
 
 def test_a_closed_case_offers_no_severity_change(agent_client, world):
     case = open_case(world.alice)
-    assert "/severity" in agent_client.get(f"/console/cases/{case.tracking_number}/").content.decode()
+    assert (
+        "/severity" in agent_client.get(f"/console/cases/{case.tracking_number}/").content.decode()
+    )
     cs.close(world.agent, case)
     page = agent_client.get(f"/console/cases/{case.tracking_number}/").content.decode()
     assert "a closed case's severity is history and cannot change" in page
-    assert 'action="/console/cases/' + case.tracking_number + '/severity' not in page
+    assert 'action="/console/cases/' + case.tracking_number + "/severity" not in page

@@ -156,7 +156,10 @@ def test_it_imports_json_and_reports_object_lines(world, tmp_path):
 def test_unusable_files_are_explained(world, tmp_path):
     with pytest.raises(CommandError, match=r"line 1: a YAML import file is a list of mappings"):
         run(tmp_path, "x.yaml", "a: 1\n")
-    with pytest.raises(CommandError, match=r"line 3: not valid YAML \(expected .,. or .\]., but got .<stream end>.\)"):
+    with pytest.raises(
+        CommandError,
+        match=r"line 3: not valid YAML \(expected .,. or .\]., but got .<stream end>.\)",
+    ):
         run(tmp_path, "x.yml", "- kind: release\n  product: [unclosed\n")
     with pytest.raises(CommandError, match=r"use a \.csv, \.json, \.yaml or \.yml file\.$"):
         run(tmp_path, "x.txt", "")

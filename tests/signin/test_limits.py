@@ -21,11 +21,11 @@ from casedesk.signin.models import AttemptCounter
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 LOCKED = "Too many failed sign-ins for this account; try again in"
 
+
 def sent(mailoutbox=None):  # type: ignore[no-untyped-def]
     """Mail the outbox holds, handed to the mail server as the worker would, then what it got."""
     outbox.deliver_due(clock.now() + dt.timedelta(days=1))
     return mailoutbox
-
 
 
 @pytest.fixture(autouse=True)

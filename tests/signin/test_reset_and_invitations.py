@@ -27,11 +27,11 @@ kind,customer,name,email,username
 contact,acme,Gavin Belson,gavin@acme.example,gavin
 """
 
+
 def sent(mailoutbox=None):  # type: ignore[no-untyped-def]
     """Mail the outbox holds, handed to the mail server as the worker would, then what it got."""
     outbox.deliver_due(clock.now() + dt.timedelta(days=1))
     return mailoutbox
-
 
 
 @pytest.fixture(autouse=True)

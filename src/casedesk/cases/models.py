@@ -179,9 +179,7 @@ class CaseEvent(models.Model):
         if not self.digest:
             return False  # recorded before digests: nothing to tell
         keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-        return not any(
-            constant_time_compare(self.digest, self.content_digest(key)) for key in keys
-        )
+        return not any(constant_time_compare(self.digest, self.content_digest(key)) for key in keys)
 
 
 class Attachment(models.Model):
