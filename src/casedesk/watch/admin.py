@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from casedesk.core.admin import ReadOnlyAdmin
+
 from .models import CaseWatch, SlaAlert, WebhookDelivery
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
+class _ReadOnly(ReadOnlyAdmin):
+    deletable = True  # an operator may clear old watch rows by hand
 
 
 @admin.register(CaseWatch)

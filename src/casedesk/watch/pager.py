@@ -40,15 +40,15 @@ MAX_ATTEMPTS = 10
 
 
 def pager_url() -> str:
-    return getattr(settings, "CASEDESK_PAGER_URL", "")
+    return settings.CASEDESK_PAGER_URL
 
 
 def pager_secret() -> str:
-    return getattr(settings, "CASEDESK_PAGER_SECRET", "")
+    return settings.CASEDESK_PAGER_SECRET
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    base = getattr(settings, "CASEDESK_PAGER_RETRY_SECONDS", 30)
+    base = settings.CASEDESK_PAGER_RETRY_SECONDS
     return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), 3600))
 
 
