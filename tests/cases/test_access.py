@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casedesk.cases import services as cs
 
@@ -35,3 +37,14 @@ def test_anonymous_users_see_nothing(world):
 
     cs.open_case(world.alice, channel="web", subject="a")
     assert cs.cases_visible_to(AnonymousUser()).count() == 0
+
+
+def test_a_tracking_number_is_found_through_the_unique_index_in_any_case(world):
+    case = cs.open_case(world.alice, channel="web", subject="Indexed")
+    with CaptureQueriesContext(connection) as queries:
+        found = cs.access_case(world.alice.user, f" {case.tracking_number.lower()} ")
+    assert found.pk == case.pk
+    sql = queries.captured_queries[-1]["sql"]
+    # An exact match (served by the unique index), not UPPER(...) = or LIKE (a scan).
+    assert "UPPER(" not in sql and " LIKE " not in sql
+    assert cs.find_case_by_ref(case.tracking_number.lower()).pk == case.pk

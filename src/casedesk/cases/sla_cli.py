@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from casedesk.cases.deadlines import drift
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
+from casedesk.cases.services.access import normal_ref
 from casedesk.cases.services.sla_fields import Recomputed, recompute
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def _value(value: object, tz: str) -> str:
 
 
 def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
-    case = Case.objects.select_related("terms_version").filter(tracking_number__iexact=ref).first()
+    case = Case.objects.select_related("terms_version").filter(tracking_number=normal_ref(ref)).first()
     if case is None and ref.isdigit():
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:

@@ -45,14 +45,21 @@ def _by_ref(qs: QuerySet[Case], ref: int | str) -> Case | None:
         return qs.filter(pk=pk).first() if pk else None
     if text_problem(ref):  # NUL or a lone surrogate: no tracking number has one
         return None
-    return qs.filter(tracking_number__iexact=ref).first()
+    return qs.filter(tracking_number=normal_ref(ref)).first()
+
+
+def normal_ref(ref: str) -> str:
+    """A tracking number as stored: prefixes are capitals and digits (the terms check it), so
+    an exact match on the upper-cased text finds what a case-insensitive one would, through
+    the unique index (`iexact` is UPPER(...) or LIKE, which no index serves)."""
+    return ref.strip().upper()
 
 
 def find_case_by_ref(ref: str) -> Case | None:
     """A case by tracking number (no permission check: intake checks the sender itself)."""
     if text_problem(ref):
         return None
-    return Case.objects.filter(tracking_number__iexact=ref.strip()).first()
+    return Case.objects.filter(tracking_number=normal_ref(ref)).first()
 
 
 def find_case_by_message_ids(message_ids: list[str]) -> Case | None:
