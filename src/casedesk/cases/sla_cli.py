@@ -25,7 +25,9 @@ def _value(value: object, tz: str) -> str:
 
 
 def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
-    case = Case.objects.select_related("terms_version").filter(tracking_number=normal_ref(ref)).first()
+    case = (
+        Case.objects.select_related("terms_version").filter(tracking_number=normal_ref(ref)).first()
+    )
     if case is None and ref.isdigit():
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:
