@@ -71,3 +71,10 @@ def test_subscriptions_match_the_orm_latest_start_first_with_terms_and_no_text(
     # The terms text is deferred (loaded only if asked for), as the ORM's defer() left it.
     assert "text" in found[0].terms_version.get_deferred_fields()
     assert found[0].terms_version.text == expected[0].terms_version.text
+
+
+def test_an_address_matches_only_itself_not_as_a_pattern(world):
+    # SQLite matches with LIKE: "_" and "%" in an address must not act as wildcards.
+    assert active_contacts_by_email("alice@acme_example") == []
+    assert active_contacts_by_email("alice@acme%") == []
+    assert active_contacts_by_email("ALICE@ACME.EXAMPLE")[0].pk == world.alice.pk

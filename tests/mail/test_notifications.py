@@ -10,7 +10,7 @@ from django.db import transaction
 from casedesk.cases import notifications
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
-from casedesk.mail import intake
+from casedesk.mail import intake, outbox
 from casedesk.mail.models import OutboundMessage
 from casedesk.mail.tokens import make_token
 from tests.mail.conftest import DOMAIN, SUPPORT, Sink, make_mail
@@ -200,3 +200,24 @@ def test_the_mail_is_queued_in_the_changes_transaction(opened: Any, settings: An
     assert not case.events.filter(body="rolled back").exists()
     cs.respond(world.agent, case, "kept")
     assert OutboundMessage.objects.filter(kind="replied", status="queued").count() == 1
+
+
+def test_with_the_database_backend_an_acknowledgement_queues_no_task(
+    world: Any, pinned_now: Any, sink: Sink, settings: Any
+) -> None:
+    """No task row per message on intake's hot path: the worker's loop sends the ack."""
+    from django_tasks_db.models import DBTaskResult
+
+    from casedesk.watch.management.commands.worker import Command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    reply = intake.accept(make_mail(), envelope_from="alice@acme.example", recipients=[SUPPORT])
+    assert reply.startswith("250 OK: CASE-")
+    record = OutboundMessage.objects.get(kind="ack")
+    assert (record.status, DBTaskResult.objects.count(), sink.messages) == ("queued", 0, [])
+    worker = Command()
+    worker.batch, worker.lease = 10, outbox.LEASE
+    assert worker.handle_one_delivery() == 1
+    assert len(sink.messages) == 1
+    record.refresh_from_db()
+    assert record.status == "sent"

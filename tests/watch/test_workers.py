@@ -144,3 +144,32 @@ def test_it_sends_every_alert_after_a_worker_is_killed(world, sink):
     # At most the one message in flight at the kill can arrive twice, with the same Message-ID
     # (the SMTP server had accepted it but the worker died before recording "sent").
     assert sum(counts.values()) - N <= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_new_mail_within_seconds_between_sweeps(world, sink):
+    """Mail queued without a task (intake's acknowledgements) does not wait for the next
+    sweep (a minute away here): the loop looks at the outbox every second."""
+    from casedesk.mail import outbox
+
+    args = ["worker", "--no-tasks", "--interval", "60"]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "casedesk.cli", *args],
+        env=_env(sink),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # Due a little later, so that the worker's first sweep cannot be what sends it.
+        due = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+        outbox.enqueue(
+            to=["alice@acme.example"], subject="s", body="b", kind="test", now=due, nudge=False
+        )
+        deadline = time.monotonic() + 20
+        while not sink.message_ids:
+            assert time.monotonic() < deadline, "not sent between sweeps"
+            time.sleep(0.1)
+    finally:
+        _stop(worker)
+    assert worker.returncode == 0, worker.stderr.read() if worker.stderr else ""
+    assert OutboundMessage.objects.get(kind="test").status == "sent"

@@ -114,6 +114,9 @@ def schedule_acknowledgement(
         references=references,
         auto_submitted="auto-replied",
         new_key=new,
+        # No task row per acknowledgement on intake's hot path: `casedesk worker` looks at
+        # the outbox's due mail every second and sends it from there.
+        nudge=not outbox.worker_polls(),
     )
 
 
@@ -149,6 +152,7 @@ def _queue_case_mail(
     references: Sequence[str] = (),
     auto_submitted: str = "",
     new_key: bool = False,
+    nudge: bool = True,
 ) -> OutboundMessage | None:
     if not in_reply_to:
         in_reply_to, references = thread_headers(case)
@@ -166,6 +170,7 @@ def _queue_case_mail(
         references=references,
         auto_submitted=auto_submitted,
         new_key=new_key,
+        nudge=nudge,
     )
 
 

@@ -6,6 +6,9 @@ Record first, then act:
   unique key ("event:<id>", "ack:<case id>", "alert:<id>") queues each notification once.
 - After the commit a task nudges the first attempt; the worker's periodic pass (`deliver_due`)
   sends whatever is due, so mail goes out even when the task is lost or no task worker runs.
+  With the database task backend, intake's acknowledgements get no task (one row less per
+  message): `casedesk worker` looks at the due index every second (`worker_polls`), so they go
+  out about a second after the commit, as soon as the task worker's own poll would send them.
 
 Exactly once, from the recipient's side:
 - A sender claims a mail with a compare-and-set UPDATE on `next_attempt_at` (as the pager does),
@@ -163,6 +166,12 @@ def enqueue(
     if nudge:
         _nudge_after_commit(record.pk)
     return record
+
+
+def worker_polls() -> bool:
+    """True when new mail needs no nudge: tasks are database rows, which `casedesk worker`
+    runs, and its loop also sends the outbox's due mail every second (OUTBOX_POLL_SECONDS)."""
+    return isinstance(task_backends["default"], DatabaseBackend)
 
 
 def _nudge_after_commit(pk: int) -> None:

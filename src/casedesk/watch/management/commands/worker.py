@@ -1,9 +1,12 @@
 """`casedesk worker`: the periodic SLA sweep plus a django-tasks-db worker, until SIGTERM.
 
 Each sweep pass also delivers the outbox's due mail (casedesk.mail.outbox: notifications,
-acknowledgements, notices, SLA alerts), retrying failed mail with backoff; the task worker sends
-new mail right after its commit. The sweep runs every --interval seconds in the main thread; the
-task worker runs in a thread beside it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
+acknowledgements, notices, SLA alerts), retrying failed mail with backoff. Between sweeps the
+main thread looks at the outbox's due index every second (one indexed query when nothing is
+due), so new mail that was queued without a task (intake's acknowledgements) goes out within
+about a second of its commit; the task worker sends other new mail right after its commit. The
+sweep runs every --interval seconds in the main thread; the task worker runs in a thread beside
+it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
 finish, stops both and exits. Several `casedesk worker` processes may run against one PostgreSQL
 database: every claim is a compare-and-set UPDATE. On Redis, see casedesk.watch.tasks.
 """
@@ -24,8 +27,11 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from casedesk.lib import clock
-from casedesk.mail import imap
+from casedesk.mail import imap, outbox
 from casedesk.watch import sweep as watch
+
+# How often the outbox's due mail is looked at between sweeps: the acknowledgements' delay.
+OUTBOX_POLL_SECONDS = 1.0
 
 
 class Command(BaseCommand):
@@ -76,15 +82,20 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self._on_signal)
         tasks = None if no_tasks else self._start_task_worker(interval)
         self.stdout.write(f"casedesk worker: SLA sweep every {interval:g} s (SIGTERM to stop)")
-        next_fetch = time.monotonic()
+        next_fetch = next_sweep = time.monotonic()
         while not self.stop.is_set():
             close_old_connections()
             if settings.CASEDESK_IMAP_USER and time.monotonic() >= next_fetch:
                 self.handle_one_fetch()
                 next_fetch = time.monotonic() + settings.CASEDESK_IMAP_EVERY_SECONDS
-            busy = self.handle_one_sweep() >= batch
+            if time.monotonic() >= next_sweep:
+                # A full batch means more is due: sweep again right away.
+                busy = self.handle_one_sweep() >= batch
+                next_sweep = time.monotonic() + (0 if busy else interval)
+            else:
+                busy = self.handle_one_delivery() >= batch
             if not busy:
-                self.stop.wait(interval)
+                self.stop.wait(min(OUTBOX_POLL_SECONDS, max(next_sweep - time.monotonic(), 0)))
         if tasks is not None:
             tasks[0].running = False
             tasks[1].join(timeout=30)
@@ -94,6 +105,13 @@ class Command(BaseCommand):
         """One sweep pass; a full batch means more is due, so the loop continues right away."""
         try:
             return watch.sweep(clock.now(), limit=self.batch, lease=self.lease)
+        finally:
+            close_old_connections()
+
+    def handle_one_delivery(self) -> int:
+        """Send the outbox's due mail between sweeps; returns how many were sent."""
+        try:
+            return outbox.deliver_due(clock.now(), limit=self.batch, lease=self.lease)
         finally:
             close_old_connections()
 
