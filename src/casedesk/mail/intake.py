@@ -152,7 +152,7 @@ def max_attachment_bytes() -> int:
 
 
 def own_addresses() -> list[str]:
-    configured = getattr(settings, "CASEDESK_MAIL_OWN_ADDRESSES", [])
+    configured = settings.CASEDESK_MAIL_OWN_ADDRESSES
     return [
         f"{mail_local_part()}@{mail_domain()}",
         f"@{mail_domain()}",
