@@ -61,6 +61,7 @@ def test_an_engineer_adds_a_passkey_and_signs_in_with_it(browser, live_server, w
 
     sign_in()
     page.goto(f"{live_server.url}/account/two-factor/")
+    page.wait_for_load_state("load")  # the passkey script binds its buttons when it has run
     page.click("#passkey-register-button")
     # Not wait_for_function: it evaluates a string, which the Content-Security-Policy refuses.
     expect(page.locator("#passkey-register-status-message")).not_to_have_text("")
@@ -70,6 +71,7 @@ def test_an_engineer_adds_a_passkey_and_signs_in_with_it(browser, live_server, w
 
     sign_in()
     assert "/login/verify/" in page.url
+    page.wait_for_load_state("load")  # a click before the script has run does nothing
     page.click("#passkey-verification-button")
     page.wait_for_url("**/console/")
     _shot(page, "two-factor-passkey-signed-in")
