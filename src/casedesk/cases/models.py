@@ -93,10 +93,24 @@ class Case(models.Model):
 
     class Meta:
         indexes = [
-            # The agents' queue: open cases by response deadline.
             models.Index(fields=["status", "response_deadline"], name="case_queue"),
-            # A customer's case list in the portal, newest first.
-            models.Index(fields=["customer", "-received_at"], name="case_customer_recent"),
+            # The queue's page in its own order, over open cases only (~7 % of the table): a page
+            # reads its 50 rows from here instead of sorting every open case (`console.queue`).
+            models.Index(
+                fields=["response_deadline", "received_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_queue",
+            ),
+            # The "severity requests" lane: the few cases with a request waiting, in queue order.
+            models.Index(
+                fields=["response_deadline", "received_at", "id"],
+                condition=models.Q(severity_request="pending"),
+                name="case_severity_requests",
+            ),
+            # A customer's case list (portal, API), newest first; `id` breaks ties for the cursor.
+            models.Index(fields=["customer", "-received_at", "-id"], name="case_customer_recent"),
+            # Every case newest first (the engineers' API list), read a page at a time.
+            models.Index(fields=["-received_at", "-id"], name="case_recent"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest
 from casedesk.cases.presenters import duration, local
 from casedesk.customers.models import Customer, Subscription
 from casedesk.customers.roles import AGENTS, MANAGERS
+from casedesk.lib.paging import Count, capped_count
 from casedesk.terms import sla
 
 from .forms import UNASSIGNED
@@ -28,6 +29,56 @@ def open_cases() -> QuerySet[Case]:
         .select_related("customer", "assignee", "terms_version")
         .order_by(F("response_deadline").asc(nulls_last=True), "received_at", "id")
     )
+
+
+@dataclass
+class Page:
+    """One page of the queue without counting every open case: the rows are read from the
+    queue's index (`case_open_queue`) with one more to tell whether a next page exists, and the
+    count stops at 1,000 ("1,000+"), which is all a person reads of it."""
+
+    number: int
+    cases: list[Case]
+    has_next: bool
+    count: Count
+    size: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """None when the count is capped (the last page is not known without counting)."""
+        return None if self.count.capped else max(1, -(-self.count.value // self.size))
+
+
+MAX_PAGE = 100_000
+
+
+def page_of(qs: QuerySet[Case], number: str | None, size: int) -> Page:
+    """Page `number` (1 when missing or not a number; the last when past it, as Django's
+    Paginator.get_page does, where the count tells where that is)."""
+    n = int(number) if number and number.isdigit() else 1
+    n = min(max(n, 1), MAX_PAGE)
+    count = capped_count(qs)
+    if not count.capped:
+        n = min(n, max(1, -(-count.value // size)))
+    start = (n - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return Page(n, rows[:size], len(rows) > size, count, size)
 
 
 def apply_filters(qs: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]:
