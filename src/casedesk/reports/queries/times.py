@@ -13,6 +13,7 @@ from casedesk.cases.models import Case, Outcome
 from casedesk.terms.batch import between_minutes
 from casedesk.terms.calendar import BusinessCalendar
 
+from .epoch import EpochMicros
 from .scope import _MIN_US, Filters, TermsIndex, _month_starts, to_us
 
 if TYPE_CHECKING:
@@ -72,24 +73,34 @@ _TIME_COLUMNS = (
     "severity",
     "customer_id",
     "terms_version_id",
-    "received_at",
-    "first_response_at",
-    "response_deadline",
+    "received_us",
+    "first_us",
+    "deadline_us",
     "response_outcome",
 )
 
 
 def _response_times(qs: QuerySet[Case], f: Filters, terms: TermsIndex) -> _Times:
-    """One query: the columns percentiles and lateness need, for responded cases only."""
-    rows = list(qs.filter(first_response_at__isnull=False).values_list(*_TIME_COLUMNS).order_by())
+    """One query: the columns percentiles and lateness need, for responded cases only; the
+    timestamps come as epoch microseconds (`EpochMicros`), not datetimes."""
+    rows = list(
+        qs.filter(first_response_at__isnull=False)
+        .annotate(
+            received_us=EpochMicros("received_at"),
+            first_us=EpochMicros("first_response_at"),
+            deadline_us=EpochMicros("response_deadline"),
+        )
+        .values_list(*_TIME_COLUMNS)
+        .order_by()
+    )
     n = len(rows)
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(_TIME_COLUMNS)
     level = np.array(cols[0], dtype=object)
     terms_ids = np.array(cols[3], dtype=np.int64)
-    received = np.fromiter((to_us(t) for t in cols[4]), dtype=np.int64, count=n)
-    first = np.fromiter((to_us(t) for t in cols[5]), dtype=np.int64, count=n)
+    received = np.array(cols[4], dtype=np.int64)
+    first = np.array(cols[5], dtype=np.int64)
     has_deadline = np.fromiter((t is not None for t in cols[6]), dtype=bool, count=n)
-    deadline = np.fromiter((to_us(t) if t else 0 for t in cols[6]), dtype=np.int64, count=n)
+    deadline = np.fromiter((t or 0 for t in cols[6]), dtype=np.int64, count=n)
     breached = np.array(cols[7], dtype=object) == Outcome.BREACHED
     late_start = np.where(breached, deadline, first)  # zero-length span when not breached
     wall = (first - received) // _MIN_US
