@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 
@@ -27,6 +28,18 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.WAITING)
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.EXCLUDED)
+
+
+def is_open_sql() -> RawSQL:
+    """`status IN ('new', 'triaged', 'waiting')` with the values written out, for `.filter()`.
+
+    The queue's partial index (`case_open_queue`) has exactly this condition. SQLite uses a
+    partial index only when the query states its condition literally; Django binds `status__in`
+    values as parameters, and the queue then scanned the whole table (33 ms at 100,000 cases).
+    """
+    values = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)  # constants, not input
+    column = f"{connection.ops.quote_name('cases_case')}.{connection.ops.quote_name('status')}"
+    return RawSQL(f"{column} IN ({values})", (), output_field=models.BooleanField())  # noqa: S611
 
 
 class Outcome(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
-from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest
+from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest, is_open_sql
 from casedesk.cases.presenters import duration, local
 from casedesk.customers.models import Customer, Subscription
 from casedesk.customers.roles import AGENTS, MANAGERS
@@ -24,10 +24,15 @@ LANE_LIMIT = 20
 
 def open_cases() -> QuerySet[Case]:
     """Open cases, earliest response deadline first; no deadline (reasonable efforts) last."""
-    return (
-        Case.objects.filter(status__in=OPEN_STATUSES)
-        .select_related("customer", "assignee", "terms_version")
-        .order_by(F("response_deadline").asc(nulls_last=True), "received_at", "id")
+    # prefetch, not select_related: joined to the small tables, SQLite's planner starts from
+    # them and reads every case of every customer (~0.5 s at 100,000 cases) instead of the
+    # page's rows from the queue index; the few customers and users are one IN query each.
+    return _in_queue_order(Case.objects.filter(is_open_sql()))
+
+
+def _in_queue_order(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.prefetch_related("customer", "assignee", "terms_version").order_by(
+        F("response_deadline").asc(nulls_last=True), "received_at", "id"
     )
 
 
@@ -97,7 +102,9 @@ def apply_filters(qs: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]
 
 
 def severity_requests() -> QuerySet[Case]:
-    return open_cases().filter(severity_request=SeverityRequest.PENDING)
+    """From the few cases with a request waiting (their own index), not the open ones."""
+    pending = Case.objects.filter(severity_request=SeverityRequest.PENDING)
+    return _in_queue_order(pending.filter(status__in=OPEN_STATUSES))
 
 
 def breaching_soon(now: dt.datetime) -> QuerySet[Case]:
