@@ -77,8 +77,7 @@ def page_of(
     `-received_at, -id`, so the page carries a `next_cursor` and `cursor` reads on from one."""
     internal = caller(request).agent
     count = paging_lib.capped_count(cases)
-    # prefetch, not select_related: see `console.queue.open_cases` (SQLite's join order).
-    rows_qs = cases.prefetch_related("customer", "contact", "assignee")
+    rows_qs = cases.select_related("customer", "contact", "assignee")
     if cursor:
         rows_qs = _after_cursor(rows_qs, cursor)
         rows = list(rows_qs[: paging.page_size + 1])

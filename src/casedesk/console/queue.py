@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 
 from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest, is_open_sql
 from casedesk.cases.presenters import duration, local
@@ -31,9 +31,18 @@ def open_cases() -> QuerySet[Case]:
 
 
 def _in_queue_order(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.prefetch_related("customer", "assignee", "terms_version").order_by(
+    # The assignee by LEFT JOIN, which keeps cases first in the join order. Customer and terms
+    # are not joined: with inner joins SQLite's planner starts from those small tables and reads
+    # every case of every customer (~0.5 s at 100,000 cases) instead of the page's rows from the
+    # queue index. `with_relations` loads them for all the page's and lanes' rows at once.
+    return qs.select_related("assignee").order_by(
         F("response_deadline").asc(nulls_last=True), "received_at", "id"
     )
+
+
+def with_relations(*lists: list[Case]) -> None:
+    """Each case's customer and terms version: one query each for every list together."""
+    prefetch_related_objects([c for cases in lists for c in cases], "customer", "terms_version")
 
 
 @dataclass

@@ -37,13 +37,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = q.page_of(q.apply_filters(q.open_cases(), filters), request.GET.get("page"), PAGE_SIZE)
     mail = q.unverified_mail()
+    requests = list(q.severity_requests()[: q.LANE_LIMIT])
+    breaching = list(q.breaching_soon(now)[: q.LANE_LIMIT])
+    q.with_relations(page.cases, requests, breaching)
     context = {
         "form": form,
         "filtered": any(filters.values()),
         "page": page,
         "rows": [q.row(case, now) for case in page.cases],
-        "requests": [q.row(case, now) for case in q.severity_requests()[: q.LANE_LIMIT]],
-        "breaching": [q.row(case, now) for case in q.breaching_soon(now)[: q.LANE_LIMIT]],
+        "requests": [q.row(case, now) for case in requests],
+        "breaching": [q.row(case, now) for case in breaching],
         "mail_installed": mail is not None,
         "mail_count": mail.count() if mail is not None else 0,
         "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],
