@@ -178,6 +178,14 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The report's severity changes (~2 % of events) without reading every event.
+            models.Index(
+                fields=["case"],
+                condition=models.Q(kind="severity_changed"),
+                name="event_severity_changed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
