@@ -19,7 +19,7 @@ from django.test import Client
 from bench.fill import NOW, fill
 from casedesk.api.tokens import create_token
 from casedesk.cases.models import Case
-from casedesk.lib import clock
+from casedesk.lib import clock, paging
 
 QUEUE_BUDGET = 16  # as tests/console/test_queue.py
 LIST_BUDGET = 7  # as tests/api/test_case_list.py
@@ -116,3 +116,17 @@ def test_the_queue_says_how_many_open_cases_up_to_a_thousand(filled):
     assert str(page.count) == f"{open_now:,}" and not page.count.capped
     assert later.number == 3 and later.has_next and later.has_previous
     assert [c.pk for c in later.cases] != [c.pk for c in page.cases]
+
+
+def test_a_page_past_the_end_of_a_long_queue_says_so(filled, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 100)  # ~700 open cases: "100+", end unknown
+    client = Client()
+    client.force_login(filled.agent)
+    with clock.pinned(NOW):
+        first = client.get("/console/")
+        response = client.get("/console/?page=999")
+    assert "100+" in first.content.decode()
+    assert response.context["page"].count.capped
+    body = response.content.decode()
+    assert "No open cases on page 999: there are fewer." in body
+    assert "The queue is clear" not in body

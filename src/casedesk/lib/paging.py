@@ -29,11 +29,12 @@ class Count:
         return f"{self.value:,}+" if self.capped else f"{self.value:,}"
 
 
-def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> Count:
+def capped_count(qs: QuerySet[Any], cap: int | None = None) -> Count:
     """How many rows, counting no further than `cap` (one query reading at most cap+1 keys).
 
     The list's own order is kept: the index that serves the page then serves the count too
     (without it PostgreSQL reads the first cap+1 rows of the table with a sequential scan)."""
+    cap = COUNT_CAP if cap is None else cap
     n = qs.values("pk")[: cap + 1].count()
     return Count(min(n, cap), n > cap)
 
