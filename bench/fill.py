@@ -228,6 +228,7 @@ class Generator:
         self.world, self.n = world, n
         self.rng = random.Random(seed)
         self.case_id, self.event_id = first_id, first_event_id
+        self.first_number = FIRST_NUMBER
         self.terms = world.terms_version.terms
         self.prefix = self.terms.tracking_prefix
         self.codes = sorted(self.terms.exclusions)
@@ -320,7 +321,7 @@ class Generator:
         fields = self.derive(case, events)  # the real derivation: `sla verify` agrees
         case.status, case.first_response_at = status, fields.first_response_at
         case.response_deadline = fields.response_deadline
-        number = FIRST_NUMBER + i
+        number = self.first_number + i
         rows.cases.append(
             (
                 self.case_id,
@@ -466,6 +467,9 @@ def fill(
     first_id = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
     first_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     gen = Generator(world, n, first_id, first_event, seed)
+    # After any case already there (from an earlier fill, or created by a bench), never on it.
+    last = Case.objects.order_by("-number").values_list("number", flat=True).first()
+    gen.first_number = max(FIRST_NUMBER, (last or 0) + 1)
     events = 0
     gen_s = write_s = 0.0
     for start in range(0, n, CHUNK):
