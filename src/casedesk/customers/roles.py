@@ -54,7 +54,7 @@ def contact_of(user: Any) -> SupportContact | None:
     """The user's SupportContact, active or not; None for staff and strangers."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    selected = get_user_model().support_contact.is_cached  # type: ignore[attr-defined]
+    selected = get_user_model().support_contact.is_cached
     if selected(user):  # selected with the user (API tokens)
         return getattr(user, "support_contact", None)  # None: selected, and there is none
     return SupportContact.objects.select_related("customer").filter(user=user).first()
