@@ -12,7 +12,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from casedesk.cases import services as cs
-from casedesk.cases.models import OPEN_STATUSES, PatchRequest, SeverityRequest
+from casedesk.cases.models import PatchRequest, SeverityRequest, is_open_sql
 
 from . import present
 from .caller import ERRORS, case_for, require_engineer
@@ -47,7 +47,7 @@ class QueueFilters(Paging):
 def queue(request: HttpRequest, filters: Query[QueueFilters]) -> dict[str, Any]:
     """Open cases, earliest response deadline first; no deadline (reasonable efforts) last."""
     user = require_engineer(request, "see the queue")
-    cases = cs.cases_visible_to(user).filter(status__in=OPEN_STATUSES)
+    cases = cs.cases_visible_to(user).filter(is_open_sql())  # the queue index's condition
     if filters.severity is not None:
         cases = cases.filter(severity=filters.severity)
     if filters.level:

@@ -172,9 +172,16 @@ class CaseOut(CaseRowOut):
 
 
 class CasePage(Schema):
-    count: int
+    count: int = Field(description="Matching cases, counted up to 1,000 (see count_capped).")
+    count_capped: bool = Field(
+        description="True when more than `count` cases match: the count stops at 1,000."
+    )
     page: int
     page_size: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page (the case lists); null on the last "
+        "page and on the queue, which pages by `page`."
+    )
     items: list[CaseRowOut]
 
 

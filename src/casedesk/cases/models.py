@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 
@@ -27,6 +28,18 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.WAITING)
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.EXCLUDED)
+
+
+def is_open_sql() -> RawSQL:
+    """`status IN ('new', 'triaged', 'waiting')` with the values written out, for `.filter()`.
+
+    The queue's partial index (`case_open_queue`) has exactly this condition. SQLite uses a
+    partial index only when the query states its condition literally; Django binds `status__in`
+    values as parameters, and the queue then scanned the whole table (33 ms at 100,000 cases).
+    """
+    values = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)  # constants, not input
+    column = f"{connection.ops.quote_name('cases_case')}.{connection.ops.quote_name('status')}"
+    return RawSQL(f"{column} IN ({values})", (), output_field=models.BooleanField())  # noqa: S611
 
 
 class Outcome(models.TextChoices):
@@ -93,10 +106,24 @@ class Case(models.Model):
 
     class Meta:
         indexes = [
-            # The agents' queue: open cases by response deadline.
             models.Index(fields=["status", "response_deadline"], name="case_queue"),
-            # A customer's case list in the portal, newest first.
-            models.Index(fields=["customer", "-received_at"], name="case_customer_recent"),
+            # The queue's page in its own order, over open cases only (~7 % of the table): a page
+            # reads its 50 rows from here instead of sorting every open case (`console.queue`).
+            models.Index(
+                fields=["response_deadline", "received_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_queue",
+            ),
+            # The "severity requests" lane: the few cases with a request waiting, in queue order.
+            models.Index(
+                fields=["response_deadline", "received_at", "id"],
+                condition=models.Q(severity_request="pending"),
+                name="case_severity_requests",
+            ),
+            # A customer's case list (portal, API), newest first; `id` breaks ties for the cursor.
+            models.Index(fields=["customer", "-received_at", "-id"], name="case_customer_recent"),
+            # Every case newest first (the engineers' API list), read a page at a time.
+            models.Index(fields=["-received_at", "-id"], name="case_recent"),
         ]
 
     def __str__(self) -> str:

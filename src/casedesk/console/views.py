@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,17 +35,18 @@ def queue(request: HttpRequest) -> HttpResponse:
         assignees=[(str(a.pk), a.get_full_name() or a.get_username()) for a in agents],
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(q.apply_filters(q.open_cases(), filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = q.page_of(q.apply_filters(q.open_cases(), filters), request.GET.get("page"), PAGE_SIZE)
     mail = q.unverified_mail()
+    requests = list(q.severity_requests()[: q.LANE_LIMIT])
+    breaching = list(q.breaching_soon(now)[: q.LANE_LIMIT])
+    q.with_relations(page.cases, requests, breaching)
     context = {
         "form": form,
         "filtered": any(filters.values()),
         "page": page,
-        "rows": [q.row(case, now) for case in page],
-        "requests": [q.row(case, now) for case in q.severity_requests()[: q.LANE_LIMIT]],
-        "breaching": [q.row(case, now) for case in q.breaching_soon(now)[: q.LANE_LIMIT]],
+        "rows": [q.row(case, now) for case in page.cases],
+        "requests": [q.row(case, now) for case in requests],
+        "breaching": [q.row(case, now) for case in breaching],
         "mail_installed": mail is not None,
         "mail_count": mail.count() if mail is not None else 0,
         "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],

@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from casedesk.cases.models import Outcome, SeverityRequest
+from casedesk.cases.models import Case, Outcome, SeverityRequest
+from casedesk.customers.models import Customer
 
 from .scope import (
     _EPOCH,
@@ -106,17 +107,8 @@ class Attainment:
 def attainment(f: Filters, now: dt.datetime, terms: TermsIndex | None = None) -> Attainment:
     """Attainment grouped three ways plus the total; five queries whatever the case count."""
     terms = terms or terms_index()
-    counts = _counts(now)
     qs = cases_in(f)
-    level_rows = {
-        (v["level"], v["severity"]): v
-        for v in qs.values("level", "severity").order_by().annotate(**counts)
-    }
-    customer_rows = {
-        v["customer_id"]: v
-        for v in qs.values("customer_id", "customer__name").order_by().annotate(**counts)
-    }
-    month_rows = {v["ym"]: v for v in qs.values(ym=_month_expr(f)).order_by().annotate(**counts)}
+    level_rows, customer_rows, month_rows = _grouped_counts(qs, f, now)
     times = _response_times(qs, f, terms)
 
     by_level = [
@@ -142,6 +134,37 @@ def attainment(f: Filters, now: dt.datetime, terms: TermsIndex | None = None) ->
     for v in level_rows.values():
         total.add_counts(v)
     return Attainment(by_level, by_customer, by_month, total, terms)
+
+
+Counts = dict[str, Any]
+
+
+def _grouped_counts(
+    qs: QuerySet[Case], f: Filters, now: dt.datetime
+) -> tuple[dict[tuple[str, int], Counts], dict[int, Counts], dict[int, Counts]]:
+    """The counts per level x severity, per customer and per month, from one scan grouped by
+    all four and summed here (three GROUP BY scans cost ~3x at 1,000,000 cases)."""
+    by_level: dict[tuple[str, int], Counts] = {}
+    by_customer: dict[int, Counts] = {}
+    by_month: dict[int, Counts] = {}
+    grouped = qs.values("level", "severity", "customer_id", ym=_month_expr(f)).order_by()
+    for v in grouped.annotate(**_counts(now)):
+        _add(by_level.setdefault((v["level"], v["severity"]), _zero()), v)
+        _add(by_customer.setdefault(v["customer_id"], _zero()), v)
+        _add(by_month.setdefault(v["ym"], _zero()), v)
+    names = dict(Customer.objects.filter(pk__in=by_customer).values_list("pk", "name"))
+    for pk, v in by_customer.items():
+        v["customer__name"] = names[pk]
+    return by_level, by_customer, by_month
+
+
+def _zero() -> Counts:
+    return dict.fromkeys(COUNT_FIELDS, 0)
+
+
+def _add(into: Counts, values: Counts) -> None:
+    for name in COUNT_FIELDS:
+        into[name] += values[name]
 
 
 def _row(key: tuple[Any, ...], label: str, counts: dict[str, Any], times: _Times, **f: Any) -> Row:
