@@ -1,7 +1,7 @@
 """Benchmark: cases opened over the HTTP API, casedesk against django-helpdesk 2.6.1.
 
     .venv/bin/python bench/api_create.py [--database sqlite|postgres] [--clients 8]
-        [--seconds 10] [--rounds 3] [--peer] [--prefill N]
+        [--seconds 10] [--rounds 3] [--peer] [--sizes 0,1m]
 
 casedesk runs as production runs it: `casedesk serve` (gunicorn, 2 workers, gthread) on a fresh
 database (SQLite in a temporary CASEDESK_HOME; PostgreSQL: a throwaway database on
@@ -21,8 +21,10 @@ Per run it prints requests/s (2xx only; anything else is counted as an error), p
 latency, CPU per request of the server processes and of the PostgreSQL backends (from /proc),
 and the load client's own CPU per request, to show it is not the bottleneck.
 
---prefill N first inserts N cases (with their received event) in bulk, so the rate can be
-compared with the empty database's: creation should cost the same at 1,000,000 cases.
+The database is filled by bench/fill.py (its world of 60 customers; three of their contacts
+post). --sizes 0,1m starts one casedesk server per size, each on its own database filled with
+that many realistic cases, and alternates between them: creation should cost the same at
+1,000,000 cases as on an empty database.
 
 Not a test: timings depend on the machine. Goals from issue 15: >= 5x django-helpdesk on SQLite
 and on PostgreSQL; >= 300 cases/s and p99 < 150 ms on PostgreSQL on a quiet machine.
@@ -51,6 +53,16 @@ PEER_VENV = ROOT / "var" / "bench" / "helpdesk-venv"
 PEER_PACKAGES = ["django-helpdesk==2.6.1", "gunicorn", "psycopg[binary]"]
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DESCRIPTION = "The scheduler crashes every night at 02:00 after the upgrade.\n" + "log line\n" * 20
+
+
+def fill_sizes(text: str) -> list[int]:
+    """ "0,100k,1m" -> [0, 100000, 1000000]."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower().replace("_", "")
+        mult = 1_000_000 if part.endswith("m") else 1000 if part.endswith("k") else 1
+        sizes.append(int(float(part.rstrip("mk")) * mult))
+    return sizes
 
 
 def free_port() -> int:
@@ -226,34 +238,43 @@ def casedesk_env(home: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def casedesk_setup(prefill: int) -> None:
-    """Child: migrate, build the test world, print one token per contact as JSON."""
+def casedesk_setup(size: int) -> None:
+    """Child: migrate, build bench/fill.py's world with `size` cases, print three contacts'
+    tokens as JSON (the same world whatever the size, so the rates compare)."""
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
     import django
 
     django.setup()
+    import fill  # bench/fill.py, beside this script
+    from django.conf import settings
     from django.core.management import call_command
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # setup speed
     from casedesk.api.tokens import create_token
-    from tests.world import build_world
 
     call_command("migrate", verbosity=0)
-    world = build_world()
-    tokens = [create_token(c.user, "bench")[1] for c in (world.alice, world.bob, world.carol)]
-    if prefill:
-        from prefill import prefill_cases  # bench/prefill.py, beside this script
-
-        prefill_cases(prefill, [world.alice, world.bob, world.carol])
-    print(json.dumps(tokens))
+    filled = fill.fill(size, progress=lambda line: print(line, file=sys.stderr))
+    users = [user for user, _ in filled.world.contact_users[:3]]
+    print(json.dumps([create_token(user, "bench")[1] for user in users]))
 
 
-def start_casedesk(home: Path, database_url: str, workers: int, prefill: int) -> Target:
+def short(size: int) -> str:
+    if size >= 1_000_000 and size % 1_000_000 == 0:
+        return f"{size // 1_000_000}m"
+    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
+def start_casedesk(home: Path, database_url: str, workers: int, size: int, name: str) -> Target:
+    home.mkdir(exist_ok=True)
     env = casedesk_env(home, database_url)
-    setup = [sys.executable, __file__, "--casedesk-setup", f"--prefill={prefill}"]
+    setup = [sys.executable, __file__, "--casedesk-setup", f"--sizes={size}"]
+    started = time.perf_counter()
     done = subprocess.run(setup, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"casedesk setup failed:\n{done.stderr[-3000:]}")
+    if size:
+        print(f"{name}: {size:,} cases filled in {time.perf_counter() - started:.0f} s")
     tokens = json.loads(done.stdout.strip().splitlines()[-1])
     port = free_port()
     cmd = [sys.executable, "-m", "casedesk.cli", "serve", f"--bind=127.0.0.1:{port}"]
@@ -266,7 +287,7 @@ def start_casedesk(home: Path, database_url: str, workers: int, prefill: int) ->
         return {"subject": f"Scheduler crash {client}-{n}", "description": DESCRIPTION}
 
     bearer = [f"Bearer {t}" for t in tokens]
-    return Target("casedesk", port, "/api/cases", bearer, body, proc.pid, database_url)
+    return Target(name, port, "/api/cases", bearer, body, proc.pid, database_url)
 
 
 # --- django-helpdesk ---------------------------------------------------------------------------
@@ -483,8 +504,13 @@ def summary(runs: list[Run], target: str) -> Run:
 
 
 def bench(args: argparse.Namespace, home: Path, urls: dict[str, str]) -> None:
-    targets = [start_casedesk(home, urls["casedesk"], args.workers, args.prefill)]
+    sizes = [int(x) for x in args.sizes]
+    names = ["casedesk"] if sizes == [0] else [f"cd@{short(n)}" for n in sizes]
+    targets = []
     try:
+        for size, name in zip(sizes, names, strict=True):
+            folder = home / name.replace("@", "-")
+            targets.append(start_casedesk(folder, urls[name], args.workers, size, name))
         if args.peer:
             targets.append(start_peer(home, urls["helpdesk"], args.workers))
         for t in targets:  # warm-up: imports, connections, caches
@@ -506,14 +532,25 @@ def bench(args: argparse.Namespace, home: Path, urls: dict[str, str]) -> None:
         print(row(total, 0).replace("   0 ", " all ", 1))
         for error in sorted(set(total.errors))[:3]:
             print(f"  e.g. {error}")
-    stored = count_rows(
-        urls["casedesk"], home / "casedesk.sqlite3", "cases_case", "tracking_number"
-    )
-    print(f"casedesk cases in the database: {stored[0]} ({stored[1]} distinct tracking numbers)")
-    if len(totals) == 2:
+    for size, name in zip(sizes, names, strict=True):
+        sqlite_file = home / name.replace("@", "-") / "casedesk.sqlite3"
+        rows, distinct = count_rows(urls[name], sqlite_file, "cases_case", "tracking_number")
+        made = sum(r.ok for r in runs if r.target == name)
         print(
-            f"casedesk / django-helpdesk (req/s, whole run): {totals[0].rate / totals[1].rate:.2f}"
+            f"{name}: {rows:,} cases in the database ({distinct:,} distinct tracking numbers); "
+            f"{size:,} filled + at least {made:,} answered 201 in the timed runs"
         )
+    for total in totals[1:]:
+        print(
+            f"{total.target} / {totals[0].target} (req/s, whole run): "
+            f"{total.rate / totals[0].rate:.2f}"
+        )
+    if args.peer:
+        for total in totals[:-1]:
+            print(
+                f"{total.target} / django-helpdesk (req/s, whole run): "
+                f"{total.rate / totals[-1].rate:.2f}"
+            )
 
 
 def main() -> None:
@@ -524,18 +561,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs per target, alternating")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--peer", action="store_true", help="also run django-helpdesk 2.6.1")
-    parser.add_argument("--prefill", type=int, default=0, help="cases to insert before the runs")
+    parser.add_argument(
+        "--sizes",
+        type=fill_sizes,
+        default=[0],
+        help="cases already in casedesk's database, e.g. 0,1m: one server per size, alternating",
+    )
     parser.add_argument("--casedesk-setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.casedesk_setup:
-        casedesk_setup(args.prefill)
+        casedesk_setup(args.sizes[0])
         return
     with tempfile.TemporaryDirectory(prefix="casedesk-apibench-") as tmp:
         home = Path(tmp)
+        sizes = args.sizes
+        keys = ["casedesk"] if sizes == [0] else [f"cd@{short(n)}" for n in sizes]
+        keys.append("helpdesk")
         if args.database == "sqlite":
-            bench(args, home, {"casedesk": "", "helpdesk": ""})
+            bench(args, home, dict.fromkeys(keys, ""))
             return
-        names = {k: f"{k}_apibench_{os.getpid()}" for k in ("casedesk", "helpdesk")}
+        names = {k: f"{k.replace('@', '_')}_apibench_{os.getpid()}" for k in keys}
         try:
             bench(args, home, {k: create_database(n) for k, n in names.items()})
         finally:
