@@ -540,7 +540,7 @@ def bench(args: argparse.Namespace, home: Path, urls: dict[str, str]) -> None:
             f"{name}: {rows:,} cases in the database ({distinct:,} distinct tracking numbers); "
             f"{size:,} filled + at least {made:,} answered 201 in the timed runs"
         )
-    for total in totals[1:]:
+    for total in totals[1 : len(sizes)]:
         print(
             f"{total.target} / {totals[0].target} (req/s, whole run): "
             f"{total.rate / totals[0].rate:.2f}"
