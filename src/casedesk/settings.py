@@ -108,12 +108,32 @@ def _database() -> Mapping[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },
+        # Kept open between requests as on PostgreSQL: opening one costs a file open, the
+        # schema read and the PRAGMAs above, on every request otherwise.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         # A file, not :memory:, so tests see WAL and real cross-connection locking.
         "TEST": {"NAME": str(HOME / "test.sqlite3")},
     }
 
 
-DATABASES = {"default": _database()}
+def _replica() -> dict[str, Any]:
+    """DATABASE_REPLICA_URL: a streaming replica of the primary that reports, exports and `sla
+    verify` read from (casedesk.lib.replica); everything else stays on the primary."""
+    url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not url:
+        return {}
+    db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    db.setdefault("OPTIONS", {})["application_name"] = "casedesk-replica"
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "casedesk.lib.sqlite3"
+        db["OPTIONS"] = {"timeout": 30}
+    db["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
+    return {"replica": db}
+
+
+DATABASES = {"default": _database(), **_replica()}
+# Consulted on every query, so only installed when there is a replica to route to.
+DATABASE_ROUTERS = ["casedesk.lib.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

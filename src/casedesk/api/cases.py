@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from casedesk.cases import downloads
+from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
 from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.cases.models import Status as CaseStatus
@@ -59,10 +59,12 @@ class CaseFilters(Paging):
     )
 
 
-def detail(request: HttpRequest, case: Case) -> dict[str, Any]:
+def detail(
+    request: HttpRequest, case: Case, history: presenters.History | None = None
+) -> dict[str, Any]:
     who = caller(request)
     tz = who.tz or case.terms_version.terms.calendar.timezone
-    return present.case_detail(case, internal=who.agent, tz=tz, now=clock.now())
+    return present.case_detail(case, internal=who.agent, tz=tz, now=clock.now(), history=history)
 
 
 def page_of(
@@ -152,7 +154,7 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
     initial severity the incident quota counts is charged to it; with the quota used up the case
     opens at the next severity the quota does not count, the initial one waiting as a request."""
     contact = require_contact(request, "open cases")
-    case = cs.open_case(
+    opened = cs.open_case_recorded(
         contact,
         channel=Channel.API,
         subject=payload.subject,
@@ -161,7 +163,9 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
         product=payload.product,
         version=payload.version,
     )
-    return Status(201, detail(request, case_for(request, case.tracking_number)))
+    # Shown from what the service wrote (it checked the contact's entitlement), not read back.
+    history = presenters.History(opened.events, opened.attachments)
+    return Status(201, detail(request, opened.case, history))
 
 
 @router.get("/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="Read a case")

@@ -21,8 +21,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         """The live token a Bearer value names, with its user; None when unknown or revoked."""
         if not token:
             return None
-        live = self.active().select_related("user").prefetch_related("user__groups")
-        # The groups come along: the role checks read them several times per request.
+        live = self.active().select_related("user", "user__support_contact__customer")
+        live = live.prefetch_related("user__groups")
+        # The groups and the contact record come along: the role checks read them several
+        # times per request, and a contact's every call needs its organisation.
         found = live.filter(token_hash=token_hash(token)).first()
         if found is None or not found.user.is_active:
             return None

@@ -46,9 +46,11 @@ def case_row(case: Case, *, internal: bool) -> dict[str, Any]:
     }
 
 
-def sla_block(case: Case, tz: str, now: dt.datetime) -> dict[str, Any]:
+def sla_block(
+    case: Case, tz: str, now: dt.datetime, history: presenters.History | None = None
+) -> dict[str, Any]:
     """The case page's SLA panel, in machine form; the explanation lines are the same."""
-    panel = presenters.sla_panel(case, tz, now)
+    panel = presenters.sla_panel(case, tz, now, history)
     terms = case.terms_version.terms
     outcome = sla.response_outcome(
         terms, case.level, case.response_deadline, case.first_response_at, now
@@ -94,9 +96,20 @@ def _event(entry: presenters.Entry, case: Case) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, *, internal: bool, tz: str, now: dt.datetime) -> dict[str, Any]:
+def case_detail(
+    case: Case,
+    *,
+    internal: bool,
+    tz: str,
+    now: dt.datetime,
+    history: presenters.History | None = None,
+) -> dict[str, Any]:
+    """The whole case. `history`: what the service just wrote, for a case opened in this
+    request, so nothing is read back; without it the events and patches are read."""
     terms = case.terms_version.terms
     code = case.exclusion_code
+    entries = presenters.timeline(case, tz, internal=internal, history=history)
+    patches = history.patches if history else case.patch_requests.order_by("requested_at", "id")
     return {
         **case_row(case, internal=internal),
         "description": case.description,
@@ -107,7 +120,7 @@ def case_detail(case: Case, *, internal: bool, tz: str, now: dt.datetime) -> dic
         "closed_at": utc(case.closed_at),
         "exclusion": {"code": code, "text": terms.exclusions.get(code, "")} if code else None,
         "follows": case.follows.tracking_number if case.follows_id else None,  # type: ignore[union-attr]
-        "sla": sla_block(case, tz, now),
-        "timeline": [_event(e, case) for e in presenters.timeline(case, tz, internal=internal)],
-        "patches": [patch(p) for p in case.patch_requests.order_by("requested_at", "id")],
+        "sla": sla_block(case, tz, now, history),
+        "timeline": [_event(e, case) for e in entries],
+        "patches": [patch(p) for p in patches],
     }

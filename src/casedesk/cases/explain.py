@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from casedesk.cases.deadlines import SeverityStep, replay
-from casedesk.cases.models import Case
+from casedesk.cases.models import Case, CaseEvent
 from casedesk.cases.wording import target_words
 from casedesk.lib import clock
 from casedesk.lib.tz import local_text
@@ -26,12 +27,15 @@ def fmt(t: dt.datetime | None, tz: str) -> str:
     return local_text(t, tz)
 
 
-def explain_lines(case: Case, tz: str | None = None) -> list[str]:
+def explain_lines(
+    case: Case, tz: str | None = None, *, events: Iterable[CaseEvent] | None = None
+) -> list[str]:
     """The steps behind a case's deadline and the effect of every severity change, with times
-    in `tz` (default: the terms' calendar zone)."""
+    in `tz` (default: the terms' calendar zone). `events`: all the case's events, when the
+    caller holds them (a case just opened); read from the database otherwise."""
     terms = case.terms_version.terms
     tz = tz or terms.calendar.timezone
-    history = replay(case, case.events.all())
+    history = replay(case, case.events.all() if events is None else events)
     first = history.initial_severity
     level = terms.level(case.level)
     lines = [

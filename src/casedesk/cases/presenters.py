@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from casedesk.cases.explain import explain_lines
-from casedesk.cases.models import Case, CaseEvent, EventKind
+from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind, PatchRequest
 from casedesk.lib.tz import local_text
 from casedesk.terms import sla
 from casedesk.terms.calendar import BusinessCalendar
@@ -77,18 +78,42 @@ class Entry:
     attachments: list = field(default_factory=list)
 
 
-def timeline(case: Case, tz: str, *, internal: bool) -> list[Entry]:
+@dataclass(frozen=True)
+class History:
+    """What a service just wrote for a case (its events, files and patch requests, in order):
+    a page for a case opened in this request is built from these instead of read back."""
+
+    events: Sequence[CaseEvent]
+    attachments: Sequence[Attachment] = ()
+    patches: Sequence[PatchRequest] = ()
+
+
+def timeline(case: Case, tz: str, *, internal: bool, history: History | None = None) -> list[Entry]:
     """The case history in order; customers never see internal events or files."""
-    events = (
-        case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    if history is None:
+        events: Iterable[CaseEvent] = (
+            case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+        )
+        return _entries(events, lambda e: e.attachments.all(), tz, internal)
+    files = history.attachments
+    return _entries(
+        history.events, lambda e: [a for a in files if a.event_id == e.pk], tz, internal
     )
+
+
+def _entries(
+    events: Iterable[CaseEvent],
+    files_of: Callable[[CaseEvent], Iterable[Attachment]],
+    tz: str,
+    internal: bool,
+) -> list[Entry]:
     entries = []
     for event in events:
         if not event.public and not internal:
             continue
         by_customer = event.kind in CUSTOMER_KINDS
         css = "internal" if not event.public else ("customer" if by_customer else "agent")
-        files = [a for a in event.attachments.all() if a.public or internal]
+        files = [a for a in files_of(event) if a.public or internal]
         entries.append(Entry(event, _summary(event), local(event.at, tz), css, files))
     return entries
 
@@ -105,7 +130,7 @@ class SlaPanel:
     opens_at: str  # when the vendor's day starts, for a business-hours plan out of hours
 
 
-def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
+def sla_panel(case: Case, tz: str, now: dt.datetime, history: History | None = None) -> SlaPanel:
     terms = case.terms_version.terms
     level = terms.level(case.level)
     outcome = sla.response_outcome(
@@ -121,8 +146,12 @@ def sla_panel(case: Case, tz: str, now: dt.datetime) -> SlaPanel:
         deadline=local(case.response_deadline, tz) or "No deadline: reasonable efforts",
         deadline_iso=case.response_deadline.isoformat() if case.response_deadline else "",
         target=f"{level.name}, Severity {case.severity}: {level.target(case.severity)}",
-        explanation=[line for line in explain_lines(case, tz)[2:] if line.strip()],
+        explanation=[line for line in _explanation(case, tz, history)[2:] if line.strip()],
         first_response=local(case.first_response_at, tz),
         late_by=duration(outcome.late_by) if outcome.late_by else "",
         opens_at=opens,
     )
+
+
+def _explanation(case: Case, tz: str, history: History | None) -> list[str]:
+    return explain_lines(case, tz, events=history.events if history is not None else None)

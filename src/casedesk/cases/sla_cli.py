@@ -13,6 +13,7 @@ from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.services.access import normal_ref
 from casedesk.cases.services.sla_fields import Recomputed, recompute
+from casedesk.lib.replica import reads_from_replica
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -35,6 +36,7 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
     stdout.write("\n".join(explain_lines(case)))
 
 
+@reads_from_replica
 def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     """Recompute every case's SLA fields from its events and check each event against its
     digest; report drift and edited history. Returns the exit code."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from .models import SupportContact
@@ -53,6 +54,9 @@ def contact_of(user: Any) -> SupportContact | None:
     """The user's SupportContact, active or not; None for staff and strangers."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    selected = get_user_model().support_contact.is_cached
+    if selected(user):  # selected with the user (API tokens)
+        return getattr(user, "support_contact", None)  # None: selected, and there is none
     return SupportContact.objects.select_related("customer").filter(user=user).first()
 
 

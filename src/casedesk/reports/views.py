@@ -27,6 +27,7 @@ from casedesk.console.decorators import agent_required
 from casedesk.customers.models import Customer
 from casedesk.lib import clock
 from casedesk.lib.inputs import parse_id
+from casedesk.lib.replica import current_read_alias, reads_from_replica
 
 from . import queries as q
 from .charts import monthly_attainment
@@ -92,6 +93,7 @@ def _query(f: q.Filters, **extra: Any) -> str:
 
 
 @agent_required
+@reads_from_replica
 def overview(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     f, form, terms = _filters(request, now)
@@ -164,6 +166,7 @@ def _case_filters(request: HttpRequest, f: q.Filters) -> tuple[q.Filters, dict[s
 
 
 @agent_required
+@reads_from_replica
 def cases(request: HttpRequest) -> HttpResponseBase:
     """The cases behind a number: 100 a page, or every row as a streamed CSV."""
     now = clock.now()
@@ -171,7 +174,8 @@ def cases(request: HttpRequest) -> HttpResponseBase:
     f, extra = _case_filters(request, f)
     qs = q.case_rows_query(f, now, **extra).select_related(None)
     if request.GET.get("format") == "csv":
-        return _stream_cases(qs, now, terms, f)
+        # The rows are read while streaming, after this view returns: name the database now.
+        return _stream_cases(qs.using(current_read_alias()), now, terms, f)
     page = Paginator(qs.values_list("id", flat=True), 100).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = list(q.case_rows(qs.filter(id__in=ids), now, terms))
@@ -214,6 +218,7 @@ def _csv_value(value: Any) -> Any:
 
 
 @agent_required
+@reads_from_replica
 def quota(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     f, form, terms = _filters(request, now)

@@ -7,7 +7,15 @@ from .access import (
     find_case_by_ref,
 )
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
-from .intake import can_reopen, channel_severity, customer_reply, open_case, reopen
+from .intake import (
+    Opened,
+    can_reopen,
+    channel_severity,
+    customer_reply,
+    open_case,
+    open_case_recorded,
+    reopen,
+)
 from .patches import deliver_patch, request_patch
 from .responses import add_note, respond
 from .severity import (
@@ -24,6 +32,7 @@ __all__ = [
     "CaseNotFound",
     "Forbidden",
     "NotEntitled",
+    "Opened",
     "access_case",
     "add_note",
     "agents",
@@ -43,6 +52,7 @@ __all__ = [
     "find_case_by_message_ids",
     "find_case_by_ref",
     "open_case",
+    "open_case_recorded",
     "refresh_sla",
     "reopen",
     "request_patch",

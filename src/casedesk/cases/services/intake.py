@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ParamSpec
 
 from django.db import transaction
 
-from casedesk.cases.models import Case, CaseEvent, Channel, EventKind, SeverityRequest, Status
+from casedesk.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    EventKind,
+    SeverityRequest,
+    Status,
+)
 from casedesk.customers import services as customers
 from casedesk.customers.models import Release, Subscription, SupportContact
 from casedesk.lib import clock
@@ -137,8 +147,29 @@ def _opening(
     return _Opening(severity, requested, charged=charged)
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A case just opened and everything written with it, in order: enough to show the case
+    without reading it back."""
+
+    case: Case
+    events: list[CaseEvent]
+    attachments: list[Attachment]
+
+
+P = ParamSpec("P")
+
+
+def _case_only(opener: Callable[P, Opened]) -> Callable[P, Case]:
+    @functools.wraps(opener)
+    def open_only(*args: P.args, **kwargs: P.kwargs) -> Case:
+        return opener(*args, **kwargs).case
+
+    return open_only
+
+
 @retry_on_lock
-def open_case(
+def open_case_recorded(
     contact: SupportContact,
     *,
     channel: str,
@@ -151,7 +182,7 @@ def open_case(
     message_id: str = "",
     attachments: Sequence[files.FileSpec] = (),
     follows: Case | None = None,
-) -> Case:
+) -> Opened:
     """Open a case for an entitled contact: number, initial severity, deadline, events."""
     received_at = received_at or clock.now()
     subject = _validate(subject, requested_severity)
@@ -179,7 +210,7 @@ def open_case(
         case = Case(
             number=number,
             tracking_number=ref,
-            customer_id=contact.customer_id,
+            customer=contact.customer,  # loaded by the entitlement check; shown with the case
             subscription=subscription,
             contact=contact,
             level=subscription.level,
@@ -235,9 +266,13 @@ def open_case(
         set_new_case_sla(case, events)
         case.save(force_insert=True)
         record_all(events)
-        files.store(case, events[0], attachments, received_at, public=True)
+        stored = files.store(case, events[0], attachments, received_at, public=True)
         watch_new_case(case)
-    return case
+    return Opened(case, events, stored)
+
+
+# The callers that need only the case: mail intake, the portal, a reply that opens a follow-up.
+open_case = _case_only(open_case_recorded)
 
 
 @retry_on_lock

@@ -8,7 +8,6 @@ transaction is enough.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F
 
 from casedesk.cases.models import TrackingCounter
 
@@ -21,10 +20,18 @@ def next_number() -> int:
             cursor.execute(f"SELECT nextval('{SEQUENCE}')")  # noqa: S608 - constant name
             return int(cursor.fetchone()[0])
     # SQLite: the IMMEDIATE transaction already holds the write lock, so this cannot race.
-    updated = TrackingCounter.objects.filter(name="case").update(value=F("value") + 1)
-    if not updated:
+    # One statement (RETURNING, SQLite 3.35+) instead of an UPDATE and a SELECT.
+    table = connection.ops.quote_name(TrackingCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+            ["case"],
+        )
+        row = cursor.fetchone()
+    if row is None:
         TrackingCounter.objects.create(name="case", value=1000)  # as the PG sequence starts
-    return TrackingCounter.objects.get(name="case").value
+        return 1000
+    return int(row[0])
 
 
 def tracking_number(prefix: str, number: int) -> str:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.utils import OperationalError, ProgrammingError
 
 from casedesk.lib import clock
+from casedesk.lib.replica import reads_from_replica
 from casedesk.reports import queries as q
 from casedesk.reports.tables import GROUPINGS, render_text, table
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 f"the database is not ready ({exc}); run `casedesk migrate` first"
             ) from None
 
+    @reads_from_replica
     def _sla(self, options: dict[str, Any]) -> None:
         now = clock.now()
         terms = q.terms_index()
