@@ -179,6 +179,17 @@ CASEDESK_PAGER_URL = os.environ.get("CASEDESK_PAGER_URL", "")
 CASEDESK_PAGER_SECRET = os.environ.get("CASEDESK_PAGER_SECRET", "")
 CASEDESK_PAGER_RETRY_SECONDS = env_int("CASEDESK_PAGER_RETRY_SECONDS", 30)
 
+# Background tasks: a task RUNNING longer than the lease under a worker whose heartbeat is stale
+# (or whose process is gone) is run again (casedesk.watch.recovery). The lease must be longer
+# than any task's normal run; workers stamp their heartbeat every CASEDESK_WORKER_HEARTBEAT_SECONDS
+# and count as gone after three missed beats.
+CASEDESK_TASK_LEASE_SECONDS = env_int("CASEDESK_TASK_LEASE_SECONDS", 600)
+CASEDESK_WORKER_HEARTBEAT_SECONDS = env_int("CASEDESK_WORKER_HEARTBEAT_SECONDS", 10)
+# API idempotency keys: a stored response is replayed for 24 hours; a request still running
+# holds its key for CASEDESK_IDEMPOTENCY_LOCK_SECONDS, longer than the server's 60 s request
+# timeout (after a crash, a retry takes the key over).
+CASEDESK_IDEMPOTENCY_LOCK_SECONDS = env_int("CASEDESK_IDEMPOTENCY_LOCK_SECONDS", 90)
+
 # Security: HTTPS items are on when a TLS-terminating proxy is in front (CASEDESK_HTTPS=true).
 HTTPS = env_bool("CASEDESK_HTTPS", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
