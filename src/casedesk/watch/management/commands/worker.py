@@ -29,6 +29,7 @@ from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from casedesk.api import idempotency
 from casedesk.lib import clock
 from casedesk.mail import imap, outbox
 from casedesk.watch import recovery
@@ -125,6 +126,7 @@ class Command(BaseCommand):
         if recovered:
             self.stdout.write(f"casedesk worker: {recovered} abandoned task(s) queued again")
         recovery.forget_old_workers(now)
+        idempotency.purge_expired(now)  # API idempotency keys older than 24 hours
 
     def handle_one_delivery(self) -> int:
         """Send the outbox's due mail between sweeps; returns how many were sent."""
