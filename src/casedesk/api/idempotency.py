@@ -255,15 +255,15 @@ def _existing(found: IdempotentRequest, fingerprint: str, now: dt.datetime) -> O
 def finish(record: IdempotentRequest, response: HttpResponseBase) -> bool:
     """Store the response, in the endpoint's transaction; False when the hold was lost."""
     assert isinstance(response, HttpResponse)
-    return (
-        IdempotentRequest.objects.filter(pk=record.pk, holder=record.holder).update(
-            locked_until=None,
-            status_code=response.status_code,
-            content_type=response.get("Content-Type", "application/json"),
-            body=response.content.decode("utf-8", errors="replace"),
-        )
-        == 1
-    )
+    content_type = response.get("Content-Type", "application/json")
+    return store(record, response.status_code, content_type, response.content.decode())
+
+
+def store(record: IdempotentRequest, status: int, content_type: str, body: str) -> bool:
+    """Store the outcome a retry gets; False when the hold was lost to a retry."""
+    held = IdempotentRequest.objects.filter(pk=record.pk, holder=record.holder)
+    fields = {"status_code": status, "content_type": content_type, "body": body}
+    return held.update(locked_until=None, **fields) == 1
 
 
 def release(record: IdempotentRequest) -> None:
