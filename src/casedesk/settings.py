@@ -156,6 +156,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # CASEDESK_MAIL_MAX_ATTEMPTS it is given up and listed in the console (/console/mail/outbox/).
 CASEDESK_MAIL_MAX_ATTEMPTS = env_int("CASEDESK_MAIL_MAX_ATTEMPTS", 10)
 CASEDESK_MAIL_RETRY_SECONDS = env_int("CASEDESK_MAIL_RETRY_SECONDS", 60)
+# How long a mail being sent is held by its sender before another may try (a killed worker's
+# mail goes out after it); longer than an SMTP attempt can take (EMAIL_TIMEOUT).
+CASEDESK_MAIL_LEASE_SECONDS = env_int("CASEDESK_MAIL_LEASE_SECONDS", 120)
 # Inbound and reply addresses: support@<domain>, support+<signed token>@<domain>.
 CASEDESK_MAIL_DOMAIN = os.environ.get("CASEDESK_MAIL_DOMAIN", "support.casedesk.localhost")
 CASEDESK_MAIL_LOCAL_PART = os.environ.get("CASEDESK_MAIL_LOCAL_PART", "support")

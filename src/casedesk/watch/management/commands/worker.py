@@ -55,8 +55,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lease",
             type=float,
-            default=watch.LEASE.total_seconds(),
-            help="seconds before mail a crashed worker was sending is tried again",
+            default=float(settings.CASEDESK_MAIL_LEASE_SECONDS),
+            help="seconds before mail a crashed worker was sending is tried again "
+            "(default: CASEDESK_MAIL_LEASE_SECONDS, 120)",
         )
         parser.add_argument(
             "--no-tasks", action="store_true", help="sweep only; run no django-tasks-db worker"
