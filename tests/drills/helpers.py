@@ -7,6 +7,7 @@ from what the relay received, that every effect happened exactly once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -55,10 +56,8 @@ def casedesk(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
 
 def kill_hard(proc: subprocess.Popen[bytes]) -> None:
     """kill -9 the process and its children (gunicorn's workers, say), as an OOM killer would."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=30)
 
 
