@@ -106,7 +106,8 @@ def _database() -> Mapping[str, Any]:
             # so concurrent writers wait (busy timeout) instead of failing on lock upgrade.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            # Seconds a write waits for the lock before failing (intake then answers 451).
+            "timeout": env_int("CASEDESK_SQLITE_TIMEOUT", 30),
         },
         # A file, not :memory:, so tests see WAL and real cross-connection locking.
         "TEST": {"NAME": str(HOME / "test.sqlite3")},

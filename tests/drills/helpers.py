@@ -32,7 +32,7 @@ def free_port() -> int:
 
 def subprocess_env(**extra: Any) -> dict[str, str]:
     """The environment of a casedesk subprocess that works on this test's database."""
-    env = {**os.environ, **{k: str(v) for k, v in extra.items()}}
+    env = dict(os.environ)
     name = connection.settings_dict["NAME"]
     if connection.vendor == "postgresql":
         url = urlsplit(os.environ["DATABASE_URL"])
@@ -40,7 +40,7 @@ def subprocess_env(**extra: Any) -> dict[str, str]:
     else:
         env.pop("DATABASE_URL", None)
         env["CASEDESK_DB_NAME"] = str(name)  # an absolute path: the test database file
-    return env
+    return {**env, **{k: str(v) for k, v in extra.items()}}
 
 
 def casedesk(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
