@@ -72,10 +72,10 @@ class _Retry(Exception):
 
 
 def run_clients(
-    port: int, token: str, subjects: list[str]
+    port: int, token: str, subjects: list[str], timeout: float = 120
 ) -> tuple[RetryingClient, threading.Thread]:
     client = RetryingClient(port, token)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
 
     def work() -> None:
         for subject in subjects:
