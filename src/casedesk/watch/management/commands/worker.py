@@ -37,6 +37,8 @@ from casedesk.watch import sweep as watch
 
 # How often the outbox's due mail is looked at between sweeps: the acknowledgements' delay.
 OUTBOX_POLL_SECONDS = 1.0
+# How often, at most, abandoned tasks and expired idempotency keys are looked for.
+RECOVERY_EVERY = 60.0
 
 
 class Command(BaseCommand):
@@ -82,9 +84,11 @@ class Command(BaseCommand):
         self.stop = threading.Event()
         self.batch, self.lease = batch, dt.timedelta(seconds=lease)
         self.worker_id = get_random_string(32)
+        self.next_recovery = 0.0
         recovery.register(self.worker_id, clock.now())
         if once:
             self.stdout.write(f"swept: {self.handle_one_sweep()} alerts recorded")
+            recovery.stopped(self.worker_id, clock.now())
             return
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
@@ -121,7 +125,13 @@ class Command(BaseCommand):
             close_old_connections()
 
     def handle_one_recovery(self) -> None:
-        """Queue again the tasks a dead worker left RUNNING (on start, then with every sweep)."""
+        """Queue again the tasks a dead worker left RUNNING: on start, then with the sweep at
+        most every RECOVERY_EVERY (finished task rows pile up; their table is not read often)."""
+        if time.monotonic() < self.next_recovery:
+            return
+        self.next_recovery = time.monotonic() + min(
+            RECOVERY_EVERY, recovery.lease().total_seconds() / 2
+        )
         now = clock.now()
         recovered = recovery.recover(now, by=self.worker_id)
         if recovered:
