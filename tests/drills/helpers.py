@@ -70,6 +70,8 @@ def stop(proc: subprocess.Popen[bytes]) -> str:
     except subprocess.TimeoutExpired:
         kill_hard(proc)
         _, err = proc.communicate()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of its session still about (gunicorn's)
     return (err or b"").decode(errors="replace")
 
 
