@@ -106,7 +106,8 @@ def _database() -> Mapping[str, Any]:
             # so concurrent writers wait (busy timeout) instead of failing on lock upgrade.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            # Seconds a write waits for the lock before failing (intake then answers 451).
+            "timeout": env_int("CASEDESK_SQLITE_TIMEOUT", 30),
         },
         # Kept open between requests as on PostgreSQL: opening one costs a file open, the
         # schema read and the PRAGMAs above, on every request otherwise.
@@ -176,6 +177,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # CASEDESK_MAIL_MAX_ATTEMPTS it is given up and listed in the console (/console/mail/outbox/).
 CASEDESK_MAIL_MAX_ATTEMPTS = env_int("CASEDESK_MAIL_MAX_ATTEMPTS", 10)
 CASEDESK_MAIL_RETRY_SECONDS = env_int("CASEDESK_MAIL_RETRY_SECONDS", 60)
+# How long a mail being sent is held by its sender before another may try (a killed worker's
+# mail goes out after it); longer than an SMTP attempt can take (EMAIL_TIMEOUT).
+CASEDESK_MAIL_LEASE_SECONDS = env_int("CASEDESK_MAIL_LEASE_SECONDS", 120)
 # Inbound and reply addresses: support@<domain>, support+<signed token>@<domain>.
 CASEDESK_MAIL_DOMAIN = os.environ.get("CASEDESK_MAIL_DOMAIN", "support.casedesk.localhost")
 CASEDESK_MAIL_LOCAL_PART = os.environ.get("CASEDESK_MAIL_LOCAL_PART", "support")
@@ -198,6 +202,17 @@ CASEDESK_IMAP_EVERY_SECONDS = env_int("CASEDESK_IMAP_EVERY_SECONDS", 60)
 CASEDESK_PAGER_URL = os.environ.get("CASEDESK_PAGER_URL", "")
 CASEDESK_PAGER_SECRET = os.environ.get("CASEDESK_PAGER_SECRET", "")
 CASEDESK_PAGER_RETRY_SECONDS = env_int("CASEDESK_PAGER_RETRY_SECONDS", 30)
+
+# Background tasks: a task RUNNING longer than the lease under a worker whose heartbeat is stale
+# (or whose process is gone) is run again (casedesk.watch.recovery). The lease must be longer
+# than any task's normal run; workers stamp their heartbeat every CASEDESK_WORKER_HEARTBEAT_SECONDS
+# and count as gone after three missed beats.
+CASEDESK_TASK_LEASE_SECONDS = env_int("CASEDESK_TASK_LEASE_SECONDS", 600)
+CASEDESK_WORKER_HEARTBEAT_SECONDS = env_int("CASEDESK_WORKER_HEARTBEAT_SECONDS", 10)
+# API idempotency keys: a stored response is replayed for 24 hours; a request still running
+# holds its key for CASEDESK_IDEMPOTENCY_LOCK_SECONDS, longer than the server's 60 s request
+# timeout (after a crash, a retry takes the key over).
+CASEDESK_IDEMPOTENCY_LOCK_SECONDS = env_int("CASEDESK_IDEMPOTENCY_LOCK_SECONDS", 90)
 
 # Security: HTTPS items are on when a TLS-terminating proxy is in front (CASEDESK_HTTPS=true).
 HTTPS = env_bool("CASEDESK_HTTPS", False)

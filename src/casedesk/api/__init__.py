@@ -47,4 +47,9 @@ Errors are JSON `{"detail": sentence, "field": name or null}`: 400 for a refusal
 input (schema errors add `errors`, one sentence per field), 401 without a valid token, 403 when
 the role does not allow the action, 404 for a case that does not exist or belongs to another
 organisation (the two look the same).
+
+Retrying writes: every POST accepts an `Idempotency-Key` header (say a new UUID per request you
+mean to make once). A retry with the same key and body within 24 hours gets the first response
+again (same status and body, plus `Idempotent-Replayed: true`) and changes nothing; the same key
+with another body is a 422; a retry while the first request still runs is a 409 (retry later).
 """

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from casedesk import api as package
 
 from . import cases, engineers, errors
 from .auth import AUTH
+from .idempotency import IdempotentAPI
 from .parser import StrictParser
 
-api = NinjaAPI(
+# Every POST accepts an Idempotency-Key (casedesk.api.idempotency): one layer, no per-endpoint code.
+api = IdempotentAPI(
     title="casedesk API",
     version="1",
     description=package.__doc__ or "",

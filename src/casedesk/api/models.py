@@ -61,3 +61,34 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key`: held while it runs, then its response, replayed to
+    a retry with the same key for 24 hours (casedesk.api.idempotency)."""
+
+    # "token:<id>" or "user:<id>" (a browser session): one caller's keys never meet another's.
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: a retry must send the same request.
+    fingerprint = models.CharField(max_length=64)
+    # Who holds it while it runs; a request that crashed loses it when `locked_until` passes.
+    holder = models.CharField(max_length=32)
+    locked_until = models.DateTimeField(null=True, blank=True)  # NULL once the response is in
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="api_idempotency_once_per_key")
+        ]
+        indexes = [
+            # The purge: `expires_at < now`.
+            models.Index(fields=["expires_at"], name="api_idempotency_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from casedesk.customers.roles import is_agent
+from casedesk.customers.roles import is_agent, is_manager
 
 _Request = TypeVar("_Request", bound=HttpRequest)
 _Params = ParamSpec("_Params")
@@ -26,6 +26,21 @@ def agent_required(
     @functools.wraps(view)
     def wrapped(request: _Request, *args: _Params.args, **kwargs: _Params.kwargs) -> _Response:
         if not is_agent(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def manager_required(
+    view: Callable[Concatenate[_Request, _Params], _Response],
+) -> Callable[Concatenate[_Request, _Params], _Response]:
+    """Support managers only; engineers and everyone else get the same 404."""
+
+    @agent_required
+    @functools.wraps(view)
+    def wrapped(request: _Request, *args: _Params.args, **kwargs: _Params.kwargs) -> _Response:
+        if not is_manager(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import case_views as c
-from . import views
+from . import tasks, views
 
 app_name = "console"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", views.customer_list, name="customers"),
     path("customers/<slug:slug>/", views.customer_detail, name="customer"),
     path("files/<int:pk>", views.file_download, name="file"),
+    path("tasks/", tasks.task_list, name="tasks"),
     path("cases/<str:ref>/", c.case_page, name="case"),
     path("cases/<str:ref>/respond", c.respond_view, name="respond"),
     path("cases/<str:ref>/note", c.note_view, name="note"),

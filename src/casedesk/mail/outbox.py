@@ -197,8 +197,11 @@ def _nudge(pk: int) -> None:
 
 @task()
 def deliver_task(pk: int) -> bool:
-    """The first attempt, right after the commit (defined here: notify imports this module)."""
-    return attempt(pk, clock.now())
+    """The first attempt, right after the commit (defined here: notify imports this module).
+
+    Safe to run twice (a worker killed mid-task has it run again): the claim below is keyed on
+    the mail's `next_attempt_at`, so a second run sends nothing already sent or being sent."""
+    return attempt(pk, clock.now(), dt.timedelta(seconds=settings.CASEDESK_MAIL_LEASE_SECONDS))
 
 
 # -- sending --------------------------------------------------------------------------------------

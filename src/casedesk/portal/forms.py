@@ -22,6 +22,8 @@ class NewCaseForm(forms.Form):
         help_text="What happened, what you expected, what you tried.",
     )
     attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
+    # One-time token: a double submit opens one case (casedesk.portal.submissions).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
+from . import submissions
 from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityRequestForm
 
 PAGE_SIZE = 25
@@ -78,24 +79,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def new_case(request: HttpRequest) -> HttpResponse:
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     allowed, why = customers.can_open_case(request.user, contact.customer, clock.now())
-    form = NewCaseForm(request.POST or None, request.FILES or None)
+    form = NewCaseForm(
+        request.POST or None, request.FILES or None, initial={"submission": submissions.new_token()}
+    )
     if request.method == "POST" and allowed and form.is_valid():
-        release = form.chosen_release()
         try:
-            case = cs.open_case(
-                contact,
-                channel=Channel.WEB,
-                subject=form.cleaned_data["subject"],
-                description=form.cleaned_data["description"],
-                requested_severity=form.cleaned_data["requested_severity"],
-                product=release.product if release else "",
-                version=release.version if release else "",
-                attachments=form.cleaned_data["attachments"],
-            )
+            opened = _open_once(request, contact, form)
         except cs.CaseError as exc:
             _apply_error(form, exc)
         else:
-            return redirect(f"/portal/cases/{case.tracking_number}/?new=1")
+            return _after_open(request, opened)
     terms = (
         customers.customer_subscription(contact.customer, clock.now()).terms if allowed else None
     )
@@ -111,6 +104,44 @@ def new_case(request: HttpRequest) -> HttpResponse:
         },
         status=200 if allowed else 403,
     )
+
+
+def _open_once(
+    request: HttpRequest, contact: SupportContact, form: NewCaseForm
+) -> Case | str | None:
+    """Opens the case; a double submit (the same hidden token) gets the first one's case."""
+    release = form.chosen_release()
+
+    def open_case() -> Case:
+        return cs.open_case(
+            contact,
+            channel=Channel.WEB,
+            subject=form.cleaned_data["subject"],
+            description=form.cleaned_data["description"],
+            requested_severity=form.cleaned_data["requested_severity"],
+            product=release.product if release else "",
+            version=release.version if release else "",
+            attachments=form.cleaned_data["attachments"],
+        )
+
+    token = form.cleaned_data["submission"]
+    if not token:  # a form from before the token (or a script): nothing to match a repeat by
+        return open_case()
+    return submissions.open_once(contact.pk, token, open_case, "/portal/cases/{ref}/")
+
+
+def _after_open(request: HttpRequest, opened: Case | str | None) -> HttpResponse:
+    if isinstance(opened, Case):
+        return redirect(f"/portal/cases/{opened.tracking_number}/?new=1")
+    if opened is None:
+        messages.warning(
+            request,
+            "This form was already sent and the case is still being opened; it will appear in "
+            "your list in a moment. There is no need to send the form again.",
+        )
+        return redirect("/portal/")
+    messages.info(request, "This form was sent twice; the case was opened once, here it is.")
+    return redirect(opened)
 
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:

@@ -131,3 +131,42 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery {self.delivery_id} ({self.status}, {self.attempts} attempts)"
+
+
+class WorkerHeartbeat(models.Model):
+    """One `casedesk worker` process: it stamps `beat_at` on a timer, so "gone" is known.
+
+    A task RUNNING under a worker whose heartbeat is stale (or, on the same host, whose process
+    no longer exists) is run again by the next worker (casedesk.watch.recovery).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)  # the task backend's worker id
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)  # a clean stop
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class RecoveredTask(models.Model):
+    """A task found RUNNING under a dead worker and put back in the queue (one row per time)."""
+
+    task_id = models.UUIDField()  # django_tasks_db's DBTaskResult.id
+    task_path = models.TextField()
+    dead_worker_id = models.CharField(max_length=64)
+    started_at = models.DateTimeField(null=True)  # when the dead worker had claimed it
+    recovered_at = models.DateTimeField()
+    recovered_by = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            # The console's list, newest first; and "was this task recovered?" by task id.
+            models.Index(fields=["-recovered_at"], name="watch_recovered_recent"),
+            models.Index(fields=["task_id"], name="watch_recovered_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} recovered from {self.dead_worker_id}"

@@ -9,6 +9,9 @@ sweep runs every --interval seconds in the main thread; the task worker runs in 
 it (each thread has its own database connection). SIGTERM or SIGINT lets the current item
 finish, stops both and exits. Several `casedesk worker` processes may run against one PostgreSQL
 database: every claim is a compare-and-set UPDATE. On Redis, see casedesk.watch.tasks.
+
+A third thread stamps this worker's heartbeat; on start and on every sweep the worker runs again
+the tasks a dead worker left RUNNING (casedesk.watch.recovery).
 """
 
 from __future__ import annotations
@@ -26,12 +29,16 @@ from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from casedesk.api import idempotency
 from casedesk.lib import clock
 from casedesk.mail import imap, outbox
+from casedesk.watch import recovery
 from casedesk.watch import sweep as watch
 
 # How often the outbox's due mail is looked at between sweeps: the acknowledgements' delay.
 OUTBOX_POLL_SECONDS = 1.0
+# How often, at most, abandoned tasks and expired idempotency keys are looked for.
+RECOVERY_EVERY = 60.0
 
 
 class Command(BaseCommand):
@@ -50,8 +57,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lease",
             type=float,
-            default=watch.LEASE.total_seconds(),
-            help="seconds before mail a crashed worker was sending is tried again",
+            default=float(settings.CASEDESK_MAIL_LEASE_SECONDS),
+            help="seconds before mail a crashed worker was sending is tried again "
+            "(default: CASEDESK_MAIL_LEASE_SECONDS, 120)",
         )
         parser.add_argument(
             "--no-tasks", action="store_true", help="sweep only; run no django-tasks-db worker"
@@ -75,11 +83,16 @@ class Command(BaseCommand):
         _require_migrated()
         self.stop = threading.Event()
         self.batch, self.lease = batch, dt.timedelta(seconds=lease)
+        self.worker_id = get_random_string(32)
+        self.next_recovery = 0.0
+        recovery.register(self.worker_id, clock.now())
         if once:
             self.stdout.write(f"swept: {self.handle_one_sweep()} alerts recorded")
+            recovery.stopped(self.worker_id, clock.now())
             return
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
+        beating = self._start_heartbeat()
         tasks = None if no_tasks else self._start_task_worker(interval)
         self.stdout.write(f"casedesk worker: SLA sweep every {interval:g} s (SIGTERM to stop)")
         next_fetch = next_sweep = time.monotonic()
@@ -99,14 +112,32 @@ class Command(BaseCommand):
         if tasks is not None:
             tasks[0].running = False
             tasks[1].join(timeout=30)
+        beating.join(timeout=5)
+        recovery.stopped(self.worker_id, clock.now())
         self.stdout.write("casedesk worker: stopped")
 
     def handle_one_sweep(self) -> int:
         """One sweep pass; a full batch means more is due, so the loop continues right away."""
         try:
+            self.handle_one_recovery()
             return watch.sweep(clock.now(), limit=self.batch, lease=self.lease)
         finally:
             close_old_connections()
+
+    def handle_one_recovery(self) -> None:
+        """Queue again the tasks a dead worker left RUNNING: on start, then with the sweep at
+        most every RECOVERY_EVERY (finished task rows pile up; their table is not read often)."""
+        if time.monotonic() < self.next_recovery:
+            return
+        self.next_recovery = time.monotonic() + min(
+            RECOVERY_EVERY, recovery.lease().total_seconds() / 2
+        )
+        now = clock.now()
+        recovered = recovery.recover(now, by=self.worker_id)
+        if recovered:
+            self.stdout.write(f"casedesk worker: {recovered} abandoned task(s) queued again")
+        recovery.forget_old_workers(now)
+        idempotency.purge_expired(now)  # API idempotency keys older than 24 hours
 
     def handle_one_delivery(self) -> int:
         """Send the outbox's due mail between sweeps; returns how many were sent."""
@@ -139,7 +170,7 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=False,
             max_tasks=None,
-            worker_id=get_random_string(32),
+            worker_id=self.worker_id,  # the tasks it claims name this worker's heartbeat
             excluded_queue_names=[],
         )
 
@@ -152,6 +183,25 @@ class Command(BaseCommand):
         thread = threading.Thread(target=run, name="casedesk-tasks", daemon=True)
         thread.start()
         return worker, thread
+
+    def _start_heartbeat(self) -> threading.Thread:
+        """Stamp the heartbeat on a timer, in a thread of its own: a long sweep or a slow task
+        must not make a live worker look gone."""
+
+        def run() -> None:
+            try:
+                while not self.stop.wait(recovery.heartbeat_every()):
+                    try:
+                        recovery.beat(self.worker_id, clock.now())
+                    except Exception as exc:  # noqa: BLE001 - a missed beat is retried next time
+                        self.stderr.write(f"casedesk worker: heartbeat failed ({exc})")
+                        close_old_connections()
+            finally:
+                connection.close()  # this thread's own connection
+
+        thread = threading.Thread(target=run, name="casedesk-heartbeat", daemon=True)
+        thread.start()
+        return thread
 
 
 def _require_migrated() -> None:
