@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .durations import Target, parse_target
+from .effort import EffortLevel, UpdateTargets, unknown_levels
 from .errors import Problem, TermsError
 
 SEVERITIES = (1, 2, 3, 4)
@@ -302,6 +303,8 @@ class Terms(_Strict):
     levels: dict[str, Level] = Field(min_length=1)
     exclusions: dict[str, str] = Field(min_length=1)
     alerts: Alerts = Alerts()
+    effort: dict[str, EffortLevel] = {}  # terms.effort: coverage and interval after the response
+    updates: dict[str, UpdateTargets] = {}  # terms.effort: optional update targets
 
     @field_validator("tracking_prefix")
     @classmethod
@@ -328,6 +331,9 @@ class Terms(_Strict):
                 raise _RefError(
                     f"versions.{field}", f'"{code}" is not an exclusion code in [exclusions]'
                 )
+        for table in ("effort", "updates"):
+            for key in unknown_levels(getattr(self, table), self.levels):
+                raise _RefError(f"{table}.{key}", f'"{key}" is not a level in [levels]')
         return self
 
     def level(self, key: str) -> Level:
