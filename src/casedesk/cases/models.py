@@ -84,6 +84,13 @@ class Case(models.Model):
         max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True
     )
     lowered_before_response = models.BooleanField(default=False)
+    # Effort after the first response (cases.effort), derived from the events too: the last
+    # engineer activity, when the case goes (went) quiet without more, when a public update is
+    # due under the terms' update targets. NULL: not applicable (no response yet, closed,
+    # waiting on the customer, no interval or target).
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    quiet_at = models.DateTimeField(null=True, blank=True)
+    update_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     exclusion_code = models.CharField(max_length=10, blank=True)
     follows = models.ForeignKey(
@@ -97,6 +104,10 @@ class Case(models.Model):
             models.Index(fields=["status", "response_deadline"], name="case_queue"),
             # A customer's case list in the portal, newest first.
             models.Index(fields=["customer", "-received_at"], name="case_customer_recent"),
+            # The console's quiet lane: `quiet_at <= now ORDER BY quiet_at` (NULL when closed).
+            models.Index(fields=["quiet_at"], name="case_quiet"),
+            # The queue's update-due column and the update-late filter.
+            models.Index(fields=["update_due_at"], name="case_update_due"),
         ]
 
     def __str__(self) -> str:

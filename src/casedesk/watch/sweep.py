@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from casedesk.cases.models import Case
 from casedesk.mail import outbox
 
-from . import notify, pager
+from . import effort_sweep, notify, pager
 from .models import AlertKind, AlertStatus, CaseWatch, SlaAlert
 from .schedule import Planned, pending, plan, recorded
 
@@ -37,6 +37,7 @@ def sweep(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) ->
     Returns how many alerts this pass recorded.
     """
     count = record_due(now, limit=limit)
+    count += effort_sweep.record_due(now, limit=limit)  # quiet cases and update targets
     queue_pending(now, limit=limit)
     outbox.deliver_due(now, limit=limit, lease=lease)
     pager.deliver_due(now, limit=limit)
