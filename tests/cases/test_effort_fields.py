@@ -10,6 +10,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
@@ -100,3 +101,20 @@ def test_sla_verify_reports_a_drifted_quiet_time_and_recompute_fixes_it(world):
     assert recompute_cases(out) == 1
     assert f"{case.tracking_number}: quiet at none → Tue 10 Mar 2026 12:00 PDT" in out.getvalue()
     assert verify_cases(io.StringIO()) == 0
+
+
+def test_sla_explain_shows_the_effort_periods(world):
+    case = responded_case(world, world.alice, 1, pt(2026, 3, 10, 9, 0), pt(2026, 3, 10, 10, 0))
+    with clock.pinned(pt(2026, 3, 10, 13, 0)):
+        cs.add_note(world.agent, case, "Found it")
+    out = io.StringIO()
+    with clock.pinned(pt(2026, 3, 10, 14, 0)):
+        call_command("sla", "explain", case.tracking_number, stdout=out)
+    text = out.getvalue()
+    assert "Effort after the first response:" in text
+    assert "  clock: wall time, all hours (24x7); quiet after 2 hours" in text
+    assert (
+        "  until Tue 10 Mar 2026, 13:00 PDT: 3 h 0 min on the effort clock: quiet from "
+        "Tue 10 Mar 2026, 12:00 PDT"
+    ) in text
+    assert "  Quiet at Tue 10 Mar 2026, 15:00 PDT without more activity." in text

@@ -10,11 +10,13 @@ from django.core.management.base import CommandError
 
 from casedesk.cases.deadlines import drift
 from casedesk.cases.effort import EffortFields, effort_drift
+from casedesk.cases.effort_presenters import effort_lines
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.services.access import normal_ref
 from casedesk.cases.services.effort_fields import recompute_effort
 from casedesk.cases.services.sla_fields import Recomputed, recompute
+from casedesk.lib import clock
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -36,7 +38,9 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:
         raise CommandError(f"No case {ref}; give a tracking number such as CASE-12.")
-    stdout.write("\n".join(explain_lines(case)))
+    tz = case.terms_version.terms.calendar.timezone
+    lines = [*explain_lines(case), "", *effort_lines(case, tz, clock.now())]
+    stdout.write("\n".join(lines))
 
 
 def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:

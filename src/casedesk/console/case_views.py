@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cases
+from casedesk.cases.effort_presenters import effort_panel
 from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
@@ -109,6 +110,7 @@ def _render(
         "level": terms.level(case.level),
         "pending_request": case.severity_request == SeverityRequest.PENDING,
         "sla": sla_panel(case, tz, now),
+        "effort": effort_panel(case, tz, now),
         "timeline": timeline(case, tz, internal=True),
         "flag": _version_flag(case),
         "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,

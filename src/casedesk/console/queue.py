@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
+from casedesk.cases.effort_presenters import quiet_words, update_words
 from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest
 from casedesk.cases.presenters import duration, local
 from casedesk.customers.models import Customer, Subscription
@@ -99,6 +100,8 @@ class Row:
     deadline_iso: str
     left: str
     css: str  # ok, warn, bad, or "" for no deadline
+    update: tuple[str, str] = ("", "")  # the next public update under update targets: text, css
+    quiet: str = ""  # how long a quiet case has gone without engineer activity
 
 
 def row(case: Case, now: dt.datetime) -> Row:
@@ -106,7 +109,7 @@ def row(case: Case, now: dt.datetime) -> Row:
     tz = terms.calendar.timezone
     level = terms.levels[case.level].name if case.level in terms.levels else case.level
     if case.response_deadline is None:
-        return Row(case, level, "reasonable efforts", "", "no deadline", "")
+        return Row(case, level, "reasonable efforts", "", "no deadline", "", *_effort(case, now))
     left = case.response_deadline - now  # durations in UTC
     if case.first_response_at is not None:
         css, text = "ok", "responded"
@@ -117,4 +120,14 @@ def row(case: Case, now: dt.datetime) -> Row:
     else:
         css, text = "ok", f"{duration(left)} left"
     iso = case.response_deadline.isoformat() if case.first_response_at is None else ""
-    return Row(case, level, local(case.response_deadline, tz), iso, text, css)
+    return Row(case, level, local(case.response_deadline, tz), iso, text, css, *_effort(case, now))
+
+
+def _effort(case: Case, now: dt.datetime) -> tuple[tuple[str, str], str]:
+    quiet = quiet_words(case, now) if case.quiet_at is not None and case.quiet_at <= now else ""
+    return update_words(case, now), quiet
+
+
+def quiet_cases(now: dt.datetime) -> QuerySet[Case]:
+    """Answered, open, and without engineer activity past the effort interval: longest first."""
+    return open_cases().filter(quiet_at__lte=now).order_by("quiet_at", "id")

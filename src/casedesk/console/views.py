@@ -47,6 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": [q.row(case, now) for case in page],
         "requests": [q.row(case, now) for case in q.severity_requests()[: q.LANE_LIMIT]],
         "breaching": [q.row(case, now) for case in q.breaching_soon(now)[: q.LANE_LIMIT]],
+        "quiet": [q.row(case, now) for case in q.quiet_cases(now)[: q.LANE_LIMIT]],
         "mail_installed": mail is not None,
         "mail_count": mail.count() if mail is not None else 0,
         "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],
