@@ -13,14 +13,11 @@ import pytest
 
 import casedesk.terms
 from casedesk.cases import services as cs
-from casedesk.customers import services as customers
-from casedesk.customers.services.terms_versions import terms_version_for
 from casedesk.lib import clock
 from casedesk.watch.models import EffortWatch, SlaAlert
 from casedesk.watch.sweep import sweep
-from tests.cases.effort_helpers import responded_case
+from tests.cases.effort_helpers import example_terms_contact, responded_case
 from tests.cases.helpers import pt
-from tests.world import SETUP_AT, TERM
 
 pytestmark = pytest.mark.django_db
 H = dt.timedelta(hours=1)
@@ -84,23 +81,7 @@ def test_the_latest_due_alert_alone_after_the_worker_was_down(world, alert_mail)
 
 
 def test_it_warns_when_a_public_update_is_due_under_update_targets(world, alert_mail, settings):
-    # The shipped example terms: Premium Sev 1 updates every 2 hours.
-    version = terms_version_for(EXAMPLE.read_text(encoding="utf-8"))
-    org = customers.create_customer(world.manager, name="Umbrella", slug="umbrella", at=SETUP_AT)
-    customers.create_subscription(
-        world.manager,
-        org,
-        level="premium",
-        nodes=10,
-        starts_on=TERM[0],
-        ends_on=TERM[1],
-        project_description="Umbrella's platform",
-        at=SETUP_AT,
-        terms_version=version,
-    )
-    contact = customers.add_contact(
-        world.manager, org, name="Uma", email="uma@umbrella.example", at=SETUP_AT
-    )
+    contact = example_terms_contact(world)  # Premium Sev 1: updates every 2 hours
     responded = pt(2026, 3, 10, 9, 0)
     case = responded_case(world, contact, 1, pt(2026, 3, 10, 8, 30), responded)
     assert case.update_due_at == responded + 2 * H

@@ -30,6 +30,8 @@ from casedesk.lib.inputs import parse_id
 
 from . import queries as q
 from .charts import monthly_attainment
+from .queries.effort import DEFINITIONS as EFFORT_DEFINITIONS
+from .queries.effort import csv_lines, effort_report
 from .tables import GROUPINGS, table
 
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
@@ -221,3 +223,15 @@ def quota(request: HttpRequest) -> HttpResponse:
     years = q.quota_use(on, f.customer_id)
     context = {"form": form, "years": years, "on": on, "defs": q.DEFINITIONS, "f": f}
     return render(request, "reports/quota.html", context)
+
+
+@agent_required
+def effort(request: HttpRequest) -> HttpResponse:
+    """Quiet periods per level and severity, and update attainment (reports.queries.effort)."""
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    rows = effort_report(f, now, terms)
+    if request.GET.get("format") == "csv":
+        return _csv_response(csv_lines(rows), f"effort-{f.start}-{f.end}.csv")
+    context = {"f": f, "form": form, "rows": rows, "defs": EFFORT_DEFINITIONS, "query": _query(f)}
+    return render(request, "reports/effort.html", context)
