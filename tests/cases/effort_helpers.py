@@ -11,7 +11,7 @@ from casedesk.cases.models import Case
 from casedesk.customers import services as customers
 from casedesk.customers.services.terms_versions import terms_version_for
 from casedesk.lib import clock
-from tests.world import SETUP_AT, TERM
+from tests.world import SETUP_AT, TERM, _user
 
 
 def responded_case(
@@ -33,7 +33,7 @@ def responded_case(
 
 def example_terms_contact(world):
     """A contact of "Umbrella", Premium under the shipped example terms with update targets
-    (Premium Sev 1: a public update every 2 hours)."""
+    (Premium Sev 1: a public update every 2 hours), with the login "uma"."""
     example = Path(casedesk.terms.__file__).parent / "examples" / "update_targets.toml"
     version = terms_version_for(example.read_text(encoding="utf-8"))
     org = customers.create_customer(world.manager, name="Umbrella", slug="umbrella", at=SETUP_AT)
@@ -49,5 +49,5 @@ def example_terms_contact(world):
         terms_version=version,
     )
     return customers.add_contact(
-        world.manager, org, name="Uma", email="uma@umbrella.example", at=SETUP_AT
+        world.manager, org, name="Uma", email="uma@umbrella.example", at=SETUP_AT, user=_user("uma")
     )

@@ -8,6 +8,7 @@ from typing import Any
 from casedesk.cases import presenters
 from casedesk.cases.models import Attachment, Case, PatchRequest
 from casedesk.terms import sla
+from casedesk.terms.effort_clock import effort_rule, update_rule
 
 
 def utc(t: dt.datetime | None) -> dt.datetime | None:
@@ -64,6 +65,24 @@ def sla_block(case: Case, tz: str, now: dt.datetime) -> dict[str, Any]:
     }
 
 
+def effort_block(case: Case, *, internal: bool, now: dt.datetime) -> dict[str, Any]:
+    """Effort and update state; the quiet fields are the vendor's business, not the customer's."""
+    terms = case.terms_version.terms
+    rule = effort_rule(terms, case.level, case.severity)
+    updates = update_rule(terms, case.level, case.severity)
+    due = case.update_due_at
+    return {
+        "clock": rule.counting,
+        "interval": str(rule.target) if rule.interval is not None else None,
+        "last_activity_at": utc(case.last_activity_at) if internal else None,
+        "quiet_at": utc(case.quiet_at) if internal else None,
+        "quiet": (case.quiet_at is not None and case.quiet_at <= now) if internal else None,
+        "update_target": str(updates.target) if updates else None,
+        "update_due_at": utc(due),
+        "update_late": due < now if due else None,
+    }
+
+
 def patch(patch: PatchRequest) -> dict[str, Any]:
     return {
         "id": patch.pk,
@@ -108,6 +127,7 @@ def case_detail(case: Case, *, internal: bool, tz: str, now: dt.datetime) -> dic
         "exclusion": {"code": code, "text": terms.exclusions.get(code, "")} if code else None,
         "follows": case.follows.tracking_number if case.follows_id else None,  # type: ignore[union-attr]
         "sla": sla_block(case, tz, now),
+        "effort": effort_block(case, internal=internal, now=now),
         "timeline": [_event(e, case) for e in presenters.timeline(case, tz, internal=internal)],
         "patches": [patch(p) for p in case.patch_requests.order_by("requested_at", "id")],
     }

@@ -101,6 +101,24 @@ class SlaOut(Schema):
     explanation: list[str] = Field(description="The steps behind the deadline, one per line.")
 
 
+class EffortOut(Schema):
+    """Effort after the first response (DESIGN.md §1); read-only, derived from the events."""
+
+    clock: Literal["wall", "business", "none"] = Field(
+        description="How the effort clock counts: wall time (24x7), business hours, or none."
+    )
+    interval: str | None = Field(description="Quiet after this long without engineer activity.")
+    last_activity_at: dt.datetime | None = Field(description="Support engineers only.")
+    quiet_at: dt.datetime | None = Field(
+        description="Support engineers only: when the case goes (went) quiet without more "
+        "activity; null when closed, waiting on the customer or without an interval."
+    )
+    quiet: bool | None = Field(description="Support engineers only: quiet now.")
+    update_target: str | None = Field(description="A public update is due every this long.")
+    update_due_at: dt.datetime | None = Field(description="When the next public update is due.")
+    update_late: bool | None = Field(description="The update target has passed; null: none.")
+
+
 class AttachmentOut(Schema):
     id: int
     name: str
@@ -167,6 +185,7 @@ class CaseOut(CaseRowOut):
     exclusion: ExclusionOut | None
     follows: str | None
     sla: SlaOut
+    effort: EffortOut
     timeline: list[EventOut]
     patches: list[PatchOut]
 
