@@ -20,6 +20,8 @@ from casedesk.customers import services as customers
 from casedesk.customers.roles import ensure_groups
 from casedesk.lib import clock
 
+from .demo_effort import seed_effort
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -157,6 +159,7 @@ def seed(
         if (n + 1) % 50 == 0:
             progress(f"  {n + 1} of {cases} cases")
     _live(history, now)
+    seed_effort({k: o.contacts[-1] for k, o in orgs.items()}, agents, now)  # quiet cases
     progress("  today's open cases and a held message from an unknown sender")
     logins = [("Support manager (and admin)", "manager", DEMO_PASSWORD)]
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
