@@ -25,7 +25,9 @@ def test_the_demo_has_quiet_cases_and_a_waiting_period(world, client):
         lane = client.get("/console/").context["quiet"]
     subjects = [row.case.subject for row in lane]
     assert "Order service times out under load" in subjects
-    assert "Masters do not elect a leader" not in subjects  # answered 08:00, before opening: quiet at 11:00
+    assert (
+        "Masters do not elect a leader" not in subjects
+    )  # answered 08:00, before opening: quiet at 11:00
     waited = Case.objects.get(subject="Metrics gaps every night at 02:00")
     assert waited.events.filter(kind="status_changed", data__to="waiting").exists()
     assert verify_cases(io.StringIO()) == 0

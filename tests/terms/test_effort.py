@@ -16,6 +16,7 @@ import casedesk.terms
 from casedesk.terms import TermsError, default_terms, load_terms, parse_terms
 from casedesk.terms.document import default_terms_text
 from casedesk.terms.effort_clock import counted, due, effort_rule, gaps, update_rule
+from casedesk.terms.show import render
 
 PT = ZoneInfo("America/Los_Angeles")
 EXAMPLE = Path(casedesk.terms.__file__).parent / "examples" / "update_targets.toml"
@@ -141,3 +142,12 @@ def test_it_names_the_wrong_key(extra: str, path: str, message: str):
         parse_terms(_with(extra))
     problems = caught.value.problems
     assert any(p.path == path and message in p.message for p in problems), problems
+
+
+def test_terms_show_lists_the_intervals_and_update_targets():
+    text = render(load_terms(EXAMPLE))
+    assert (
+        "Premium    2 hours wall time       4 hours business hours  2 business days  never quiet"
+        in text
+    )
+    assert "Premium    2 hours         1 business day  -               -" in text
