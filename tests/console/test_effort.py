@@ -71,3 +71,23 @@ def test_the_case_page_says_when_the_clock_starts(agent_client, world):
         case = cs.open_case(world.alice, channel="web", subject="New")
     panel = _text(agent_client.get(f"/console/cases/{case.tracking_number}/"), "effort")
     assert "The effort clock starts at the first response." in panel
+
+
+def test_the_effort_timeline_shows_waiting_on_the_customer_as_not_counted(agent_client, world):
+    case = responded_case(world, world.alice, 1, NOW - 6 * H, NOW - 5 * H)
+    with clock.pinned(NOW - 4 * H):
+        cs.customer_reply(world.alice, case, body="Which logs?")
+        cs.set_status(world.agent, case, "waiting", reason="Need the scheduler logs")
+    with clock.pinned(NOW - H):
+        cs.set_status(world.agent, case, "triaged", reason="Logs received")
+    panel = _text(agent_client.get(f"/console/cases/{case.tracking_number}/"), "effort")
+    assert (
+        "Mon 23 Nov 2026, 06:00 PST waiting on the customer until Mon 23 Nov 2026, 09:00 PST: "
+        "not counted"
+    ) in panel
+    # Reply 05:00, waiting 06:00-09:00, back at 09:00: one hour counted before the wait, none
+    # during it, one since.
+    assert "until Mon 23 Nov 2026, 06:00 PST 1 h 0 min on the effort clock " in panel
+    assert "until Mon 23 Nov 2026, 09:00 PST 0 min on the effort clock " in panel
+    assert "until Mon 23 Nov 2026, 10:00 PST 1 h 0 min on the effort clock so far" in panel
+    assert "Quiet at Mon 23 Nov 2026, 11:00 PST without more activity." in panel

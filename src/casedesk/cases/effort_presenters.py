@@ -18,7 +18,8 @@ from casedesk.terms.effort_clock import Gap
 class Span:
     """One line of the effort timeline: an activity, or the gap after it."""
 
-    kind: str  # "activity" or "gap"
+    at: dt.datetime  # for the order: activities and waiting periods by their start
+    kind: str  # "activity", "gap" or "waiting"
     when: str
     text: str
     css: str  # "", "warn" (quiet), "bad" (quiet past twice the interval)
@@ -69,18 +70,15 @@ def _gap_text(h: EffortHistory, gap: Gap, tz: str) -> tuple[str, str]:
 
 def spans(h: EffortHistory, tz: str, now: dt.datetime) -> list[Span]:
     out = []
-    events = list(h.activity)
-    for event, gap in zip(events, h.gaps(now), strict=False):
-        label = event.get_kind_display()
-        out.append(Span("activity", local(event.at, tz), f"{label} by {event.actor_label}", ""))
+    for event, gap in zip(h.activity, h.gaps(now), strict=True):
+        text = f"{event.get_kind_display()} by {event.actor_label}"
+        out.append(Span(event.at, "activity", local(event.at, tz), text, ""))
         text, css = _gap_text(h, gap, tz)
-        out.append(Span("gap", f"until {local(gap.end, tz)}", text, css))
+        out.append(Span(event.at, "gap", f"until {local(gap.end, tz)}", text, css))
     for start, end in h.waiting:
-        until = local(end, tz) if end else "now"
-        out.append(
-            Span("gap", local(start, tz), f"waiting on the customer until {until}: not counted", "")
-        )
-    return out
+        text = f"waiting on the customer until {local(end, tz) if end else 'now'}: not counted"
+        out.append(Span(start, "waiting", local(start, tz), text, ""))
+    return sorted(out, key=lambda s: s.at)  # stable: each activity stays before its gap
 
 
 def effort_panel(case: Case, tz: str, now: dt.datetime) -> EffortPanel:

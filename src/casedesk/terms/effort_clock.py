@@ -177,9 +177,9 @@ def gaps(
     out = []
     for n, start in enumerate(marks):
         ongoing = n + 1 == len(marks)
-        end = until if ongoing else marks[n + 1]
-        if end < start:
-            continue
+        # Activity after `until` (a note on a closed case) makes an empty gap, kept so that
+        # gaps and activities pair up one to one.
+        end = max(until if ongoing else marks[n + 1], start)
         quiet = due(rule, start, pauses)
         twice = due(rule, start, pauses, 2)
         out.append(
