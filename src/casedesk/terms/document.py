@@ -23,6 +23,7 @@ from pydantic import (
 
 from .durations import Target, parse_target
 from .errors import Problem, TermsError
+from .waiting import Waiting
 
 SEVERITIES = (1, 2, 3, 4)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -302,6 +303,7 @@ class Terms(_Strict):
     levels: dict[str, Level] = Field(min_length=1)
     exclusions: dict[str, str] = Field(min_length=1)
     alerts: Alerts = Alerts()
+    waiting: Waiting = Waiting()  # reminders, automatic resolution: terms/waiting.py
 
     @field_validator("tracking_prefix")
     @classmethod
