@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
+from casedesk.cases.after_fields import after_drift, derive_after, waiting_lines
 from casedesk.cases.deadlines import drift
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.services.access import normal_ref
 from casedesk.cases.services.sla_fields import Recomputed, recompute
+from casedesk.lib import clock
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -32,7 +34,16 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:
         raise CommandError(f"No case {ref}; give a tracking number such as CASE-12.")
-    stdout.write("\n".join(explain_lines(case)))
+    events = list(case.events.order_by("at", "id"))
+    extra = [*waiting_lines(case, events, clock.now()), *_resolution_lines(case, events)]
+    stdout.write("\n".join([*explain_lines(case), *extra]))
+
+
+def _resolution_lines(case: Case, events: list[CaseEvent]) -> list[str]:
+    derived = derive_after(case, events)
+    if not derived["resolution"]:
+        return []
+    return [f"Resolution: {derived['resolution']} ({case.get_status_display().lower()})"]
 
 
 def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
@@ -43,7 +54,7 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     while True:
         cases = list(
             Case.objects.filter(pk__gt=last_id)
-            .select_related("terms_version")
+            .select_related("terms_version", "duplicate_of")
             .order_by("pk")[:batch]
         )
         if not cases:
@@ -57,7 +68,11 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
             edited += bool(history)
             for line in history:
                 stdout.write(line)
-            diffs = drift(case, events[case.pk]) if _has_receipt(events[case.pk]) else {}
+            diffs = (
+                {**drift(case, events[case.pk]), **after_drift(case, events[case.pk])}
+                if _has_receipt(events[case.pk])
+                else {}
+            )
             drifted += bool(diffs)
             for name, (stored, derived) in diffs.items():
                 stdout.write(

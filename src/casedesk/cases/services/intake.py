@@ -24,6 +24,8 @@ from .retry import retry_on_lock
 from .sla_fields import refresh_sla, set_new_case_sla, watch_new_case
 from .waiting import answered
 
+RESOLUTION = ["resolution", "resolution_release", "resolution_patch", "duplicate_of"]
+
 
 def channel_severity(terms: Terms, channel: str) -> int:
     """The severity a case starts at on `channel`.
@@ -330,8 +332,10 @@ def _reopen(contact: SupportContact, case: Case, at: dt.datetime, reason: str) -
     case.status = Status.TRIAGED
     case.closed_at = None
     case.exclusion_code = ""
-    case.resolution = ""  # reopened: how it was resolved no longer holds
-    case.save(update_fields=["status", "closed_at", "exclusion_code", "resolution", "updated_at"])
+    # Reopened: how it was resolved no longer holds.
+    case.resolution, case.resolution_release, case.resolution_patch = "", None, None
+    case.duplicate_of = None
+    case.save(update_fields=["status", "closed_at", "exclusion_code", *RESOLUTION, "updated_at"])
     refresh_sla(case)  # the SLA watch reschedules whatever still applies to an open case
 
 

@@ -19,6 +19,8 @@ from .events import record
 from .retry import retry_on_lock
 from .waiting import closed_with
 
+RESOLUTION = ["resolution", "resolution_release", "resolution_patch", "duplicate_of"]
+
 # Where an engineer may move a case; reopening a finished case is the customer's (or a reply's).
 TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {Status.TRIAGED, Status.WAITING, Status.RESOLVED, Status.CLOSED},
@@ -73,10 +75,12 @@ def set_status(
         elif case.closed_at:
             case.closed_at = None
         if case.status in (Status.RESOLVED, Status.FIX_SCHEDULED) and status not in DONE_STATUSES:
-            case.resolution = ""  # back to work: how it was resolved no longer holds
+            # Back to work: how it was resolved no longer holds.
+            case.resolution, case.resolution_release, case.resolution_patch = "", None, None
+            case.duplicate_of = None
         case.status = status
         case.updated_at = at
-        case.save(update_fields=["status", "resolution", "closed_at", "updated_at"])
+        case.save(update_fields=["status", *RESOLUTION, "closed_at", "updated_at"])
     return case
 
 
