@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("cases/", views.cases, name="cases"),
     path("quota/", views.quota, name="quota"),
+    path("resolution/", views.resolution, name="resolution"),
 ]
