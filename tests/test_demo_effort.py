@@ -29,5 +29,5 @@ def test_the_demo_has_quiet_cases_and_a_waiting_period(world, client):
         "Masters do not elect a leader" not in subjects
     )  # answered 08:00, before opening: quiet at 11:00
     waited = Case.objects.get(subject="Metrics gaps every night at 02:00")
-    assert waited.events.filter(kind="status_changed", data__to="waiting").exists()
+    assert waited.events.filter(kind="info_requested", data__to="waiting").exists()
     assert verify_cases(io.StringIO()) == 0

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
 from casedesk.cases.sla_cli import recompute_cases, verify_cases
+from casedesk.customers import services as customers
 from casedesk.lib import clock
 
 from .effort_helpers import responded_case
@@ -55,29 +56,31 @@ def test_a_note_a_status_change_or_a_patch_delivery_is_activity(world):
 
 def test_time_waiting_on_the_customer_does_not_count(world):
     case = responded_case(world, world.alice, 1, pt(2026, 3, 10, 9, 0), pt(2026, 3, 10, 10, 0))
-    # A reply leaves a case "waiting" without a status change: that is no request for
-    # information, and the effort clock runs on. Only an explicit status change pauses it.
-    with clock.pinned(pt(2026, 3, 10, 10, 10)):
-        cs.customer_reply(world.alice, case, body="It is still down.")
-    case.refresh_from_db()
-    assert case.quiet_at == pt(2026, 3, 10, 12, 0)
     with clock.pinned(pt(2026, 3, 10, 10, 30)):
-        cs.set_status(world.agent, case, "waiting", reason="Need the logs")
+        cs.ask_customer(world.agent, case, ["The scheduler logs"])
     case.refresh_from_db()
-    # Waiting: nothing is due. The status change is activity, so the last activity moves.
+    # Waiting: nothing is due. Asking is activity, so the last activity moves.
     assert (case.last_activity_at, case.quiet_at) == (pt(2026, 3, 10, 10, 30), None)
     with clock.pinned(pt(2026, 3, 10, 15, 0)):
-        cs.set_status(world.agent, case, "triaged", reason="Logs arrived")
+        cs.customer_reply(world.alice, case, body="Logs attached.")
     case.refresh_from_db()
+    # The customer's answer resumes the clock: 2 hours from 10:30, less the wait, is 17:00.
     assert case.quiet_at == pt(2026, 3, 10, 17, 0)
 
 
-def test_a_closed_case_is_never_quiet(world):
-    case = responded_case(world, world.alice, 1, pt(2026, 3, 10, 9, 0), pt(2026, 3, 10, 10, 0))
+def test_a_fix_scheduled_or_closed_case_is_never_quiet(world):
+    upcoming = customers.add_release(
+        world.manager, product="DC/OS", version="2.4.0", ga_on=dt.date(2026, 6, 1)
+    )
+    scheduled = responded_case(world, world.alice, 3, pt(2026, 3, 10, 9), pt(2026, 3, 10, 10))
+    closed = responded_case(world, world.alice, 1, pt(2026, 3, 10, 9), pt(2026, 3, 10, 10))
     with clock.pinned(pt(2026, 3, 10, 11, 0)):
-        cs.set_status(world.agent, case, "resolved", reason="Fixed")
-    case.refresh_from_db()
-    assert case.quiet_at is None
+        cs.resolve(world.agent, scheduled, "fixed_in_release", release=upcoming)
+        cs.set_status(world.agent, closed, "resolved", reason="Fixed")
+    for case in (scheduled, closed):
+        case.refresh_from_db()
+        assert case.quiet_at is None, case.status
+    assert scheduled.status == "scheduled"
 
 
 def test_no_effort_fields_before_the_first_response(world):

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from casedesk import api as package
 
-from . import cases, engineers, errors
+from . import after, cases, engineers, errors
 from .auth import AUTH
 from .parser import StrictParser
 
@@ -21,3 +21,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
+api.add_router("/", after.router)

@@ -115,6 +115,8 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
         requested_severity=payload.requested_severity,
         product=payload.product,
         version=payload.version,
+        kind=payload.kind or "",
+        environment=payload.environment or "",
     )
     return Status(201, detail(request, case_for(request, case.tracking_number)))
 

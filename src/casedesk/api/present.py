@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from casedesk.cases import presenters
+from casedesk.cases import after_presenters, presenters
+from casedesk.cases import services as cs
 from casedesk.cases.models import Attachment, Case, PatchRequest
 from casedesk.terms import sla
 from casedesk.terms.effort_clock import effort_rule, update_rule
@@ -44,6 +45,9 @@ def case_row(case: Case, *, internal: bool) -> dict[str, Any]:
         "updated_at": utc(case.updated_at),
         "response_deadline": utc(case.response_deadline),
         "first_response_at": utc(case.first_response_at),
+        "kind": case.kind,
+        "environment": case.environment,
+        "resolution": case.resolution or None,
     }
 
 
@@ -130,4 +134,24 @@ def case_detail(case: Case, *, internal: bool, tz: str, now: dt.datetime) -> dic
         "effort": effort_block(case, internal=internal, now=now),
         "timeline": [_event(e, case) for e in presenters.timeline(case, tz, internal=internal)],
         "patches": [patch(p) for p in case.patch_requests.order_by("requested_at", "id")],
+        **after_response(case, internal=internal),
+    }
+
+
+def after_response(case: Case, *, internal: bool) -> dict[str, Any]:
+    """Issue 16: what the customer must send, how the case was resolved, the environment flag."""
+    request = cs.open_request(case)
+    release = case.resolution_release
+    resolved = {
+        "how": case.resolution,
+        "text": after_presenters.resolution(case),
+        "release": f"{release.product} {release.version}" if release else None,
+        "release_ga_on": release.ga_on if release else None,
+        "duplicate_of": case.duplicate_of.tracking_number if case.duplicate_of else None,
+        "patch": case.resolution_patch_id,
+    }
+    return {
+        "needed": request.items if request else None,
+        "resolved": resolved if case.resolution else None,
+        "environment_flag": after_presenters.environment_flag(case) if internal else None,
     }

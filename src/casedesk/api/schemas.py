@@ -42,6 +42,10 @@ class OpenCaseIn(Schema):
     )
     product: str = ""
     version: str = ""
+    kind: CaseKindIn | None = Field(None, description="What the case is about; default unknown.")
+    environment: EnvironmentIn | None = Field(
+        None, description="Severity 1 and 2 are defined for production; default unknown."
+    )
 
 
 class ReplyIn(Schema):
@@ -155,6 +159,27 @@ class ExclusionOut(Schema):
     text: str
 
 
+CaseKindIn = Literal[
+    "question",
+    "problem",
+    "failure_recovery",
+    "bug_fix",
+    "enhancement",
+    "documentation",
+    "unknown",
+]
+EnvironmentIn = Literal["production", "non_production", "unknown"]
+
+
+class ResolvedOut(Schema):
+    how: str
+    text: str = Field(description="How it was resolved, as the pages say it.")
+    release: str | None
+    release_ga_on: dt.date | None
+    duplicate_of: str | None
+    patch: int | None
+
+
 class CaseRowOut(Schema):
     ref: str = Field(description="The tracking number, such as CASE-12.")
     subject: str
@@ -170,6 +195,9 @@ class CaseRowOut(Schema):
     updated_at: dt.datetime
     response_deadline: dt.datetime | None
     first_response_at: dt.datetime | None
+    kind: str = Field(description="question, problem, ..., or unknown until someone says.")
+    environment: str = Field(description="production, non_production or unknown.")
+    resolution: str | None = Field(description="How it was resolved (or is scheduled to be).")
 
 
 class CaseOut(CaseRowOut):
@@ -188,6 +216,14 @@ class CaseOut(CaseRowOut):
     effort: EffortOut
     timeline: list[EventOut]
     patches: list[PatchOut]
+    needed: list[str] | None = Field(
+        description="While the case waits on the customer: what the engineers asked for."
+    )
+    resolved: ResolvedOut | None
+    environment_flag: str | None = Field(
+        description="Support engineers only: Severity 1/2 outside production, in the "
+        "definition's words."
+    )
 
 
 class CasePage(Schema):

@@ -14,26 +14,54 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casedesk.cases.deadlines import counts_as_response
-from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.waiting import Period, done_periods, waiting_periods
-from casedesk.terms.effort_clock import EffortRule, Gap, due, effort_rule, gaps, update_rule
+from casedesk.cases.models import DONE_STATUSES, Case, CaseEvent, EventKind, Status
+from casedesk.cases.waiting import new_status, status_changes, waiting_periods
+from casedesk.terms.effort_clock import EffortRule, Gap, Pause, due, effort_rule, gaps, update_rule
 
+# Engineer activity: a public reply, an internal note, a status change (asking the customer and
+# resolving are status changes too), patch delivery.
 ACTIVITY_KINDS = frozenset(
-    {EventKind.REPLIED, EventKind.NOTE, EventKind.STATUS_CHANGED, EventKind.PATCH_DELIVERED}
+    {
+        EventKind.REPLIED,
+        EventKind.NOTE,
+        EventKind.STATUS_CHANGED,
+        EventKind.PATCH_DELIVERED,
+        EventKind.INFO_REQUESTED,
+        EventKind.RESOLVED,
+    }
 )
-# Events that can move the stored effort fields: activity, and what opens, closes or re-rates.
-RELEVANT_KINDS = ACTIVITY_KINDS | {
-    EventKind.EXCLUDED,
-    EventKind.REOPENED,
-    EventKind.SEVERITY_CHANGED,
-}
+# The effort clock also stands still while nothing is owed: resolved, closed, out of scope, or
+# fix scheduled (the release brings the fix; Terms: Sev 3 "in time for an upcoming release").
+STOPPED = frozenset({*DONE_STATUSES, Status.FIX_SCHEDULED})
 
 
 def is_activity(event: CaseEvent) -> bool:
     if event.kind not in ACTIVITY_KINDS or event.data.get("automatic"):
         return False
-    # A status change casedesk made itself (no actor) is not an engineer at work.
-    return event.kind != EventKind.STATUS_CHANGED or event.actor_id is not None
+    # A change casedesk made itself (no actor: automatic resolution) is not an engineer at work.
+    return event.actor_id is not None or event.kind in (EventKind.REPLIED, EventKind.NOTE)
+
+
+def is_relevant(event: CaseEvent) -> bool:
+    """Can this event move the stored effort fields? Activity, a status change, a re-rating."""
+    return (
+        event.kind in ACTIVITY_KINDS
+        or event.kind == EventKind.SEVERITY_CHANGED
+        or new_status(event) is not None
+    )
+
+
+def stopped_periods(events: Iterable[CaseEvent]) -> list[Pause]:
+    """When the case was resolved, closed or fix scheduled, until a change reopened it."""
+    out: list[Pause] = []
+    since: dt.datetime | None = None
+    for at, status in status_changes(events):
+        if status in STOPPED and since is None:
+            since = at
+        elif status not in STOPPED and since is not None:
+            out.append((since, at))
+            since = None
+    return [*out, (since, None)] if since is not None else out
 
 
 @dataclass(frozen=True)
@@ -53,11 +81,11 @@ class EffortHistory:
     first_response: dt.datetime | None
     activity: tuple[CaseEvent, ...]  # from the first response on, the response included
     updates: tuple[dt.datetime, ...]  # public replies from the first response on
-    waiting: tuple[Period, ...]
-    done: tuple[Period, ...]
+    waiting: tuple[Pause, ...]
+    done: tuple[Pause, ...]  # resolved, closed or fix scheduled
 
     @property
-    def pauses(self) -> tuple[Period, ...]:
+    def pauses(self) -> tuple[Pause, ...]:
         """When the effort clock stands still: waiting on the customer, resolved or closed."""
         return tuple(sorted((*self.waiting, *self.done), key=lambda p: p[0]))
 
@@ -104,8 +132,8 @@ def history(case: Case, events: Iterable[CaseEvent]) -> EffortHistory:
         first_response=first.at if first else None,
         activity=tuple(e for e in after if is_activity(e)),
         updates=tuple(e.at for e in after if counts_as_response(e)),
-        waiting=tuple(waiting_periods(ordered)),
-        done=tuple(done_periods(ordered)),
+        waiting=tuple((p.start, p.end) for p in waiting_periods(ordered)),
+        done=tuple(stopped_periods(ordered)),
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
+from casedesk.cases.after_fields import after_drift, derive_after, waiting_lines
 from casedesk.cases.deadlines import drift
 from casedesk.cases.effort import EffortFields, effort_drift
 from casedesk.cases.effort_presenters import effort_lines
@@ -38,9 +39,19 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:
         raise CommandError(f"No case {ref}; give a tracking number such as CASE-12.")
+    events = list(case.events.order_by("at", "id"))
+    now = clock.now()
     tz = case.terms_version.terms.calendar.timezone
-    lines = [*explain_lines(case), "", *effort_lines(case, tz, clock.now())]
-    stdout.write("\n".join(lines))
+    extra = [*waiting_lines(case, events, now), *_resolution_lines(case, events)]
+    effort = ["", *effort_lines(case, tz, now)]
+    stdout.write("\n".join([*explain_lines(case), *extra, *effort]))
+
+
+def _resolution_lines(case: Case, events: list[CaseEvent]) -> list[str]:
+    derived = derive_after(case, events)
+    if not derived["resolution"]:
+        return []
+    return [f"Resolution: {derived['resolution']} ({case.get_status_display().lower()})"]
 
 
 def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
@@ -51,7 +62,7 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     while True:
         cases = list(
             Case.objects.filter(pk__gt=last_id)
-            .select_related("terms_version")
+            .select_related("terms_version", "duplicate_of")
             .order_by("pk")[:batch]
         )
         if not cases:
@@ -89,10 +100,11 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
 
 
 def _drift(case: Case, events: list[CaseEvent]) -> dict[str, tuple[object, object]]:
-    """The response SLA fields and the effort fields (cases.effort) that differ from the events."""
+    """The response SLA fields, kind, environment and resolution (cases.after_fields) and the
+    effort fields (cases.effort) that differ from the events."""
     if not _has_receipt(events):
         return {}
-    return {**drift(case, events), **effort_drift(case, events)}
+    return {**drift(case, events), **after_drift(case, events), **effort_drift(case, events)}
 
 
 def _has_receipt(events: list[CaseEvent]) -> bool:

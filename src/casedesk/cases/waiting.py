@@ -1,10 +1,8 @@
-"""Waiting on the customer, as the events record it (the contract with issue 16 part A).
+"""A case's waiting periods from its event log (read-only, like `cases.deadlines`).
 
-A waiting period runs from an event that sets the case's status to `waiting` until the next event
-that sets another status. Today that is the `status_changed` event (`data["to"]`); a public reply
-also moves a case to "waiting" but records no status change, so it starts no waiting period: an
-answer is not a request for information. Part A's own `waiting_periods` replaces this function
-when it lands; its callers only need the (start, end or None) pairs.
+An event changes the status when its data records the new one as `to` (a status name, as
+`status_changed` does; severity events carry numbers there). `waiting_periods` is the contract
+the measures after the first response share: see `casedesk.terms.periods`.
 """
 
 from __future__ import annotations
@@ -12,45 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from casedesk.cases.models import DONE_STATUSES, CaseEvent, EventKind, Status
+from casedesk.cases.models import CaseEvent, Status
+from casedesk.terms.periods import Period, clip, waited
+from casedesk.terms.periods import waiting_periods as _periods
 
-Period = tuple[dt.datetime, dt.datetime | None]
+__all__ = ["Period", "clip", "new_status", "status_changes", "waited", "waiting_periods"]
 
 
 def new_status(event: CaseEvent) -> str | None:
-    """The status an event sets, when it sets one explicitly."""
-    if event.kind == EventKind.STATUS_CHANGED:
-        return str(event.data.get("to", "")) or None
-    if event.kind == EventKind.EXCLUDED:
-        return Status.EXCLUDED
-    if event.kind == EventKind.REOPENED:
-        return Status.TRIAGED
-    return None
+    """The status `event` set, or None when it set none."""
+    to = (event.data or {}).get("to")
+    return to if isinstance(to, str) and to in Status.values else None
 
 
-def periods_in(events: Iterable[CaseEvent], statuses: Iterable[str]) -> list[Period]:
-    """The periods the case spent in any of `statuses` (events in time order)."""
-    wanted = set(statuses)
-    out: list[Period] = []
-    since: dt.datetime | None = None
-    for event in events:
-        status = new_status(event)
-        if status is None:
-            continue
-        if status in wanted and since is None:
-            since = event.at
-        elif status not in wanted and since is not None:
-            out.append((since, event.at))
-            since = None
-    if since is not None:
-        out.append((since, None))
-    return out
+def status_changes(events: Iterable[CaseEvent]) -> list[tuple[dt.datetime, str]]:
+    """(at, new status) for every event that recorded a status change, in time order."""
+    ordered = sorted(events, key=lambda e: (e.at, e.id or 0))
+    return [(e.at, status) for e in ordered if (status := new_status(e)) is not None]
 
 
 def waiting_periods(events: Iterable[CaseEvent]) -> list[Period]:
-    return periods_in(events, [Status.WAITING])
-
-
-def done_periods(events: Iterable[CaseEvent]) -> list[Period]:
-    """Resolved, closed or excluded, until reopened."""
-    return periods_in(events, DONE_STATUSES)
+    """When the case waited on the customer (the last period is open while it still waits)."""
+    return _periods(status_changes(events))

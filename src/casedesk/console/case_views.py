@@ -23,7 +23,9 @@ from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
 
+from . import after_forms
 from . import queue as q
+from .after_context import after_context
 from .decorators import agent_required
 from .forms import (
     AssignForm,
@@ -93,7 +95,7 @@ def _render(
     terms = case.terms_version.terms
     tz = terms.calendar.timezone
     agents = q.assignable_agents()
-    page_forms = {**_forms(case, agents), **(bound or {})}
+    page_forms = {**_forms(case, agents), **after_forms.defaults(case), **(bound or {})}
     sub = case.subscription
     patches = [
         (
@@ -120,6 +122,7 @@ def _render(
         "forms": page_forms,
         "alerts": watch_notify.alerts_for(case),
         "deliveries": pager.deliveries_for(case),
+        **after_context(case),
     }
     return render(request, "console/case.html", context, status=status)
 

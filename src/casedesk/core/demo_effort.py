@@ -1,8 +1,8 @@
 """Demo cases that show effort after the first response: quiet cases in the console's lane (one
 escalated, one on a business-hours level that the night does not make quiet), and a case whose
-engineer kept it busy with notes and a waiting period. The year of history already has quiet
-periods of its own (replies followed by hours of silence before resolution), which the effort
-report counts.
+engineer asked the customer for logs (a waiting period the effort clock skips). The year of
+history has quiet periods of its own (replies followed by hours of silence before resolution),
+which the effort report counts.
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ def seed_effort(
         contacts["signature"], raj, "Metrics gaps every night at 02:00", 2, now - 30 * H
     )
     cs.add_note(raj, busy, "Correlates with the backup job.", at=now - 27 * H)
-    cs.set_status(raj, busy, "triaged", reason="Working on it.", at=now - 26.5 * H)
-    cs.set_status(raj, busy, "waiting", reason="Asked for the agent logs.", at=now - 26 * H)
-    cs.set_status(raj, busy, "triaged", reason="Logs received.", at=now - 20 * H)
+    cs.ask_customer(raj, busy, ["The agent logs from 01:30 to 02:30"], at=now - 26 * H)
+    cs.customer_reply(contacts["signature"], busy, body="Logs attached.", received_at=now - 20 * H)
     # Standard Sev 1 (business hours): its effort clock stops at closing time.
     _answered(contacts["standard"], ana, "Masters do not elect a leader", 1, now - 3 * H)

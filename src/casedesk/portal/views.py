@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
+from casedesk.cases.after_presenters import resolution
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.customers import services as customers
 from casedesk.customers.models import SupportContact
@@ -91,6 +92,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
                 product=release.product if release else "",
                 version=release.version if release else "",
                 attachments=form.cleaned_data["attachments"],
+                kind=form.cleaned_data["kind"],
+                environment=form.cleaned_data["environment"],
             )
         except cs.CaseError as exc:
             _apply_error(form, exc)
@@ -135,6 +138,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
         "patches": case.patch_requests.order_by("requested_at"),
+        "needed": cs.open_request(case),
+        "resolution_text": resolution(case),
     }
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("quota/", views.quota, name="quota"),
     path("effort/", views.effort, name="effort"),
+    path("resolution/", views.resolution, name="resolution"),
 ]

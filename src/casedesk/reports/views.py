@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from casedesk.cases.models import Resolution
 from casedesk.console.decorators import agent_required
 from casedesk.customers.models import Customer
 from casedesk.lib import clock
@@ -235,3 +236,23 @@ def effort(request: HttpRequest) -> HttpResponse:
         return _csv_response(csv_lines(rows), f"effort-{f.start}-{f.end}.csv")
     context = {"f": f, "form": form, "rows": rows, "defs": EFFORT_DEFINITIONS, "query": _query(f)}
     return render(request, "reports/effort.html", context)
+
+
+@agent_required
+def resolution(request: HttpRequest) -> HttpResponse:
+    """Time to resolution (wall and business, the vendor's vs the customer's share) and the
+    resolution kinds, per level × severity. Statistics: the terms set no resolution target."""
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    rows = q.resolution_times(f, terms)
+    if request.GET.get("format") == "csv":
+        lines = [list(q.RESOLUTION_COLUMNS), *(r.csv() for r in rows)]
+        return _csv_response(lines, f"resolution-{f.start}-{f.end}.csv")
+    context = {
+        "f": f,
+        "form": form,
+        "rows": rows,
+        "kinds": [(k, Resolution(k).label) for k in q.resolution.KINDS],
+        "query": _query(f),
+    }
+    return render(request, "reports/resolution.html", context)

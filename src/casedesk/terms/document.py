@@ -24,6 +24,7 @@ from pydantic import (
 from .durations import Target, parse_target
 from .effort import EffortLevel, UpdateTargets, unknown_levels
 from .errors import Problem, TermsError
+from .waiting import Waiting
 
 SEVERITIES = (1, 2, 3, 4)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -305,6 +306,7 @@ class Terms(_Strict):
     alerts: Alerts = Alerts()
     effort: dict[str, EffortLevel] = {}  # terms.effort: coverage and interval after the response
     updates: dict[str, UpdateTargets] = {}  # terms.effort: optional update targets
+    waiting: Waiting = Waiting()  # reminders, automatic resolution: terms/waiting.py
 
     @field_validator("tracking_prefix")
     @classmethod

@@ -6,9 +6,11 @@ from .access import (
     find_case_by_message_ids,
     find_case_by_ref,
 )
+from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
 from .intake import can_reopen, channel_severity, customer_reply, open_case, reopen
 from .patches import deliver_patch, request_patch
+from .resolve import resolve, resolve_released
 from .responses import add_note, respond
 from .severity import (
     change_severity,
@@ -18,6 +20,7 @@ from .severity import (
 )
 from .sla_fields import derive, drift, refresh_sla
 from .status import agents, assign, close, close_excluded, set_status
+from .waiting import ask_customer, open_request, remind_due
 
 __all__ = [
     "CaseError",
@@ -27,10 +30,12 @@ __all__ = [
     "access_case",
     "add_note",
     "agents",
+    "ask_customer",
     "assign",
     "can_reopen",
     "cases_visible_to",
     "change_severity",
+    "classify",
     "channel_severity",
     "close",
     "close_excluded",
@@ -43,10 +48,14 @@ __all__ = [
     "find_case_by_message_ids",
     "find_case_by_ref",
     "open_case",
+    "open_request",
     "refresh_sla",
+    "remind_due",
     "reopen",
     "request_patch",
     "request_severity_change",
+    "resolve",
+    "resolve_released",
     "respond",
     "set_status",
 ]

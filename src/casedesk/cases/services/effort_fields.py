@@ -1,7 +1,7 @@
 """The effort fields stored on a case (cases.effort), kept current as events are recorded.
 
 `events.record_all` calls `after_events` for every batch it stores: only events that can move
-the fields (activity, closing, reopening, severity changes) cost a read of the case's history.
+the fields (activity, status changes, severity changes) cost a read of the case's history.
 `casedesk sla verify` checks the same derivation; `recompute_effort` stores it after drift.
 """
 
@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from casedesk.cases.effort import RELEVANT_KINDS, EffortFields, derive_effort
+from casedesk.cases.effort import EffortFields, derive_effort, is_relevant
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.cases.signals import effort_changed
 
 
 def after_events(events: Sequence[CaseEvent]) -> None:
-    relevant = [e for e in events if e.kind in RELEVANT_KINDS]
+    relevant = [e for e in events if is_relevant(e)]
     if relevant:
         refresh_effort(relevant[-1].case)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_effort_fields'),
+        ('cases', '0007_effort_fields'),
         ('watch', '0002_alert_mail_in_outbox'),
     ]
 
