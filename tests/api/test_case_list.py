@@ -43,7 +43,7 @@ def test_bad_filters_are_refused_with_a_sentence(alice):
         alice.get("/api/cases", status="lost"),
         400,
         "Unknown status 'lost'; use open, done, or one of new, triaged, waiting, resolved, "
-        "closed, excluded.",
+        "closed, excluded, scheduled.",
         "status",
     )
     refused(alice.get("/api/cases", severity=9), 400, "Severity must be 1, 2, 3 or 4.", "severity")

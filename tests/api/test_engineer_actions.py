@@ -52,7 +52,7 @@ def test_a_contact_cannot_see_the_queue(alice):
 def test_it_responds_and_stops_the_clock(agent, world):
     case = open_case(world.alice, minutes_ago=30)
     body = agent.post(_url(case, "/responses"), {"body": "Looking into it."}).json()
-    assert body["status"] == "waiting"
+    assert body["status"] == "triaged"  # a reply is work, not a wait (issue 16)
     assert body["first_response_at"] == "2026-11-23T18:00:00Z"
     assert (body["sla"]["outcome"], body["sla"]["explanation"][-1]) == (
         "met",
@@ -247,7 +247,7 @@ def test_an_engineer_uploads_a_reply_or_an_internal_file(agent, alice, world):
     case = open_case(world.alice)
     public = SimpleUploadedFile("fix.patch", b"diff")
     body = agent.upload(_url(case, "/attachments"), file=public, body="Apply this.").json()
-    assert (body["timeline"][-1]["kind"], body["status"]) == ("replied", "waiting")
+    assert (body["timeline"][-1]["kind"], body["status"]) == ("replied", "triaged")
     internal = SimpleUploadedFile("heap.hprof", b"heap")
     agent.upload(_url(case, "/attachments"), file=internal, body="Heap.", internal="true")
     assert [f["name"] for f in agent.get(_url(case, "/attachments")).json()] == [

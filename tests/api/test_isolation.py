@@ -32,6 +32,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("post", "/api/cases/{ref}/status"): {"status": "closed"},
     ("post", "/api/cases/{ref}/exclusion"): {"code": "a"},
     ("post", "/api/cases/{ref}/patch-requests/{pk}/delivery"): {"note": "x"},
+    ("post", "/api/cases/{ref}/classification"): {"kind": "problem"},
+    ("post", "/api/cases/{ref}/info-requests"): {"items": ["logs"]},
+    ("post", "/api/cases/{ref}/resolution"): {"how": "answered"},
 }
 
 

@@ -21,8 +21,11 @@ def case(world):
     )
 
 
-def test_a_reply_moves_the_case_to_waiting_and_the_customer_reply_back(world, case):
-    cs.respond(world.agent, case, "Please send the logs.")
+def test_asking_moves_the_case_to_waiting_and_the_customer_reply_back(world, case):
+    cs.respond(world.agent, case, "Looking into it.")
+    case.refresh_from_db()
+    assert case.status == Status.TRIAGED  # a reply is the vendor's work, not a wait
+    cs.ask_customer(world.agent, case, "Please send the logs.")
     case.refresh_from_db()
     assert case.status == Status.WAITING
     case = cs.customer_reply(

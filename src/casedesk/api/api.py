@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casedesk import api as package
 
-from . import cases, engineers, errors
+from . import after, cases, engineers, errors
 from .auth import AUTH
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
@@ -21,3 +21,4 @@ api = IdempotentAPI(
 errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
+api.add_router("/", after.router)

@@ -162,6 +162,8 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
         requested_severity=payload.requested_severity,
         product=payload.product,
         version=payload.version,
+        kind=payload.kind or "",
+        environment=payload.environment or "",
     )
     # Shown from what the service wrote (it checked the contact's entitlement), not read back.
     history = presenters.History(opened.events, opened.attachments)

@@ -41,6 +41,8 @@ class QueueFilters(Paging):
     customer: str | None = Field(None, description="A customer's slug.")
     assignee: str | None = Field(None, description="A username, or 'none' for unassigned.")
     requests: bool = Field(False, description="Only cases with a severity request waiting.")
+    kind: str | None = Field(None, description="A case kind, such as problem or unknown.")
+    environment: str | None = Field(None, description="production, non_production or unknown.")
 
 
 @router.get("/queue", response={200: CasePage, **ERRORS}, summary="The engineers' queue")
@@ -60,6 +62,10 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> dict[str, Any]:
         cases = cases.filter(assignee__username=filters.assignee)
     if filters.requests:
         cases = cases.filter(severity_request=SeverityRequest.PENDING)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.environment:
+        cases = cases.filter(environment=filters.environment)
     order = (F("response_deadline").asc(nulls_last=True), "received_at", "id")
     return page_of(request, cases.order_by(*order), filters)
 

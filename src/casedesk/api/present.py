@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from casedesk.cases import presenters
+from casedesk.cases import after_presenters, presenters
+from casedesk.cases import services as cs
 from casedesk.cases.models import Attachment, Case, PatchRequest
 from casedesk.terms import sla
+from casedesk.terms.effort_clock import effort_rule, update_rule
 
 
 def utc(t: dt.datetime | None) -> dt.datetime | None:
@@ -43,6 +45,9 @@ def case_row(case: Case, *, internal: bool) -> dict[str, Any]:
         "updated_at": utc(case.updated_at),
         "response_deadline": utc(case.response_deadline),
         "first_response_at": utc(case.first_response_at),
+        "kind": case.kind,
+        "environment": case.environment,
+        "resolution": case.resolution or None,
     }
 
 
@@ -63,6 +68,24 @@ def sla_block(
         "first_response_at": utc(case.first_response_at),
         "late_by": panel.late_by or None,
         "explanation": panel.explanation,
+    }
+
+
+def effort_block(case: Case, *, internal: bool, now: dt.datetime) -> dict[str, Any]:
+    """Effort and update state; the quiet fields are the vendor's business, not the customer's."""
+    terms = case.terms_version.terms
+    rule = effort_rule(terms, case.level, case.severity)
+    updates = update_rule(terms, case.level, case.severity)
+    due = case.update_due_at
+    return {
+        "clock": rule.counting,
+        "interval": str(rule.target) if rule.interval is not None else None,
+        "last_activity_at": utc(case.last_activity_at) if internal else None,
+        "quiet_at": utc(case.quiet_at) if internal else None,
+        "quiet": (case.quiet_at is not None and case.quiet_at <= now) if internal else None,
+        "update_target": str(updates.target) if updates else None,
+        "update_due_at": utc(due),
+        "update_late": due < now if due else None,
     }
 
 
@@ -121,6 +144,27 @@ def case_detail(
         "exclusion": {"code": code, "text": terms.exclusions.get(code, "")} if code else None,
         "follows": case.follows.tracking_number if case.follows_id else None,  # type: ignore[union-attr]
         "sla": sla_block(case, tz, now, history),
+        "effort": effort_block(case, internal=internal, now=now),
         "timeline": [_event(e, case) for e in entries],
         "patches": [patch(p) for p in patches],
+        **after_response(case, internal=internal),
+    }
+
+
+def after_response(case: Case, *, internal: bool) -> dict[str, Any]:
+    """Issue 16: what the customer must send, how the case was resolved, the environment flag."""
+    request = cs.open_request(case)
+    release = case.resolution_release
+    resolved = {
+        "how": case.resolution,
+        "text": after_presenters.resolution(case),
+        "release": f"{release.product} {release.version}" if release else None,
+        "release_ga_on": release.ga_on if release else None,
+        "duplicate_of": case.duplicate_of.tracking_number if case.duplicate_of else None,
+        "patch": case.resolution_patch_id,
+    }
+    return {
+        "needed": request.items if request else None,
+        "resolved": resolved if case.resolution else None,
+        "environment_flag": after_presenters.environment_flag(case) if internal else None,
     }

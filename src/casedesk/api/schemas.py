@@ -42,6 +42,10 @@ class OpenCaseIn(Schema):
     )
     product: str = ""
     version: str = ""
+    kind: CaseKindIn | None = Field(None, description="What the case is about; default unknown.")
+    environment: EnvironmentIn | None = Field(
+        None, description="Severity 1 and 2 are defined for production; default unknown."
+    )
 
 
 class ReplyIn(Schema):
@@ -101,6 +105,24 @@ class SlaOut(Schema):
     explanation: list[str] = Field(description="The steps behind the deadline, one per line.")
 
 
+class EffortOut(Schema):
+    """Effort after the first response (DESIGN.md §1); read-only, derived from the events."""
+
+    clock: Literal["wall", "business", "none"] = Field(
+        description="How the effort clock counts: wall time (24x7), business hours, or none."
+    )
+    interval: str | None = Field(description="Quiet after this long without engineer activity.")
+    last_activity_at: dt.datetime | None = Field(description="Support engineers only.")
+    quiet_at: dt.datetime | None = Field(
+        description="Support engineers only: when the case goes (went) quiet without more "
+        "activity; null when closed, waiting on the customer or without an interval."
+    )
+    quiet: bool | None = Field(description="Support engineers only: quiet now.")
+    update_target: str | None = Field(description="A public update is due every this long.")
+    update_due_at: dt.datetime | None = Field(description="When the next public update is due.")
+    update_late: bool | None = Field(description="The update target has passed; null: none.")
+
+
 class AttachmentOut(Schema):
     id: int
     name: str
@@ -137,6 +159,27 @@ class ExclusionOut(Schema):
     text: str
 
 
+CaseKindIn = Literal[
+    "question",
+    "problem",
+    "failure_recovery",
+    "bug_fix",
+    "enhancement",
+    "documentation",
+    "unknown",
+]
+EnvironmentIn = Literal["production", "non_production", "unknown"]
+
+
+class ResolvedOut(Schema):
+    how: str
+    text: str = Field(description="How it was resolved, as the pages say it.")
+    release: str | None
+    release_ga_on: dt.date | None
+    duplicate_of: str | None
+    patch: int | None
+
+
 class CaseRowOut(Schema):
     ref: str = Field(description="The tracking number, such as CASE-12.")
     subject: str
@@ -152,6 +195,9 @@ class CaseRowOut(Schema):
     updated_at: dt.datetime
     response_deadline: dt.datetime | None
     first_response_at: dt.datetime | None
+    kind: str = Field(description="question, problem, ..., or unknown until someone says.")
+    environment: str = Field(description="production, non_production or unknown.")
+    resolution: str | None = Field(description="How it was resolved (or is scheduled to be).")
 
 
 class CaseOut(CaseRowOut):
@@ -167,8 +213,17 @@ class CaseOut(CaseRowOut):
     exclusion: ExclusionOut | None
     follows: str | None
     sla: SlaOut
+    effort: EffortOut
     timeline: list[EventOut]
     patches: list[PatchOut]
+    needed: list[str] | None = Field(
+        description="While the case waits on the customer: what the engineers asked for."
+    )
+    resolved: ResolvedOut | None
+    environment_flag: str | None = Field(
+        description="Support engineers only: Severity 1/2 outside production, in the "
+        "definition's words."
+    )
 
 
 class CasePage(Schema):

@@ -24,14 +24,17 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     EXCLUDED = "excluded", "Closed as out of scope"
+    # Fixed in a release that is not generally available yet: resolved when it is (issue 16).
+    FIX_SCHEDULED = "scheduled", "Fix scheduled"
 
 
-OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.WAITING)
+# A fix-scheduled case is still open: the customer may reply, and nothing is resolved yet.
+OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.WAITING, Status.FIX_SCHEDULED)
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.EXCLUDED)
 
 
 def is_open_sql() -> RawSQL:
-    """`status IN ('new', 'triaged', 'waiting')` with the values written out, for `.filter()`.
+    """`status IN ('new', 'triaged', 'waiting', 'scheduled')` with the values written out, for `.filter()`.
 
     The queue's partial index (`case_open_queue`) has exactly this condition. SQLite uses a
     partial index only when the query states its condition literally; Django binds `status__in`
@@ -54,6 +57,41 @@ class SeverityRequest(models.TextChoices):
     PENDING = "pending", "Awaiting confirmation"
     CONFIRMED = "confirmed", "Confirmed"
     DECLINED = "declined", "Declined"
+
+
+class CaseKind(models.TextChoices):
+    """The seed's scope of support (DESIGN.md §1 "After the first response")."""
+
+    QUESTION = "question", "Question (use, configuration, operation)"
+    PROBLEM = "problem", "Problem (diagnosis of an error)"
+    FAILURE_RECOVERY = "failure_recovery", "Failure recovery"
+    BUG_FIX = "bug_fix", "Bug fix (patch or workaround)"
+    ENHANCEMENT = "enhancement", "Enhancement request"
+    DOCUMENTATION = "documentation", "Documentation error"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class Environment(models.TextChoices):
+    """Severity 1 and 2 are defined for a Production Environment."""
+
+    PRODUCTION = "production", "Production"
+    NON_PRODUCTION = "non_production", "Not production (test, staging, development)"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class Resolution(models.TextChoices):
+    """How a case was resolved."""
+
+    NONE = "", "Not resolved"
+    ANSWERED = "answered", "Answered"
+    WORKAROUND = "workaround", "Workaround"
+    PATCH_DELIVERED = "patch_delivered", "Patch delivered"
+    FIXED_IN_RELEASE = "fixed_in_release", "Fixed in release"
+    NOT_REPRODUCIBLE = "not_reproducible", "Not reproducible"
+    DUPLICATE = "duplicate", "Duplicate"
+    EXCLUDED = "excluded", "Excluded (out of scope)"
+    # Not an engineer's choice: the terms' automatic resolution after the customer's silence.
+    NO_REPLY = "no_reply", "No reply from the customer"
 
 
 class Case(models.Model):
@@ -97,12 +135,46 @@ class Case(models.Model):
         max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True
     )
     lowered_before_response = models.BooleanField(default=False)
+    # Effort after the first response (cases.effort), derived from the events too: the last
+    # engineer activity, when the case goes (went) quiet without more, when a public update is
+    # due under the terms' update targets. NULL: not applicable (no response yet, closed,
+    # waiting on the customer, no interval or target).
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    quiet_at = models.DateTimeField(null=True, blank=True)
+    update_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     exclusion_code = models.CharField(max_length=10, blank=True)
     follows = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
     )
     updated_at = models.DateTimeField()
+    # Issue 16: what the case is about and where; "unknown" until someone says (mail).
+    kind = models.CharField(
+        max_length=20, choices=CaseKind.choices, default=CaseKind.UNKNOWN, db_default="unknown"
+    )
+    environment = models.CharField(
+        max_length=20,
+        choices=Environment.choices,
+        default=Environment.UNKNOWN,
+        db_default="unknown",
+    )
+    # How it was resolved; the release, patch or case it was resolved with.
+    resolution = models.CharField(
+        max_length=20, choices=Resolution.choices, default="", db_default="", blank=True
+    )
+    resolution_release = models.ForeignKey(
+        "customers.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_cases",
+    )
+    resolution_patch = models.ForeignKey(
+        "PatchRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
 
     class Meta:
         indexes = [
@@ -124,6 +196,10 @@ class Case(models.Model):
             models.Index(fields=["customer", "-received_at", "-id"], name="case_customer_recent"),
             # Every case newest first (the engineers' API list), read a page at a time.
             models.Index(fields=["-received_at", "-id"], name="case_recent"),
+            # The console's quiet lane: `quiet_at <= now ORDER BY quiet_at` (NULL when closed).
+            models.Index(fields=["quiet_at"], name="case_quiet"),
+            # The queue's update-due column and the update-late filter.
+            models.Index(fields=["update_due_at"], name="case_update_due"),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +228,11 @@ class EventKind(models.TextChoices):
     QUOTA_CHARGED = "quota_charged", "Incident charged to quota"
     QUOTA_OVERRIDDEN = "quota_overridden", "Quota overridden"
     QUOTA_REFUSED = "quota_refused", "Raise refused: quota used up"
+    CLASSIFIED = "classified", "Kind or environment set"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    REMINDED = "reminded", "Customer reminded"
+    RESOLVED = "resolved", "Resolved"
+    FIX_RELEASED = "fix_released", "Fix released"
 
 
 class CaseEvent(models.Model):
@@ -257,3 +338,46 @@ class TrackingCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class InfoRequest(models.Model):
+    """What an engineer asked the customer for: a checklist the case keeps until answered.
+
+    `next_due_at` is when the waiting watch must look at it next (a reminder, or the automatic
+    resolution); NULL when nothing is due. The watch finds what is due through its index.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Waiting for the customer"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed with the case"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="info_requests")
+    items = models.JSONField(default=list)
+    asked_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_due_at"], name="info_request_next_due")]
+
+    def __str__(self) -> str:
+        return f"request on {self.case_id} ({self.state})"
+
+
+class WaitingNotice(models.Model):
+    """A reminder or automatic resolution sent for a request: the unique key makes each once."""
+
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="notices")
+    step = models.CharField(max_length=20)  # "reminder1", "reminder2"..., "auto_resolved"
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "step"], name="waiting_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} for {self.request_id}"

@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from casedesk.cases import after_wording
 from casedesk.cases.deadlines import replay
 from casedesk.cases.explain import fmt, receipt_explanation
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
@@ -48,6 +49,7 @@ MAILED_KINDS = frozenset(
         EventKind.STATUS_CHANGED,
         EventKind.EXCLUDED,
         EventKind.PATCH_DELIVERED,
+        *after_wording.KINDS,
     }
 )
 MAILED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
@@ -219,6 +221,8 @@ def render_event(event: CaseEvent) -> str:
     case, data = event.case, event.data or {}
     number = case.tracking_number
     reason = f"\nReason: {event.reason}\n" if event.reason else ""
+    if event.kind in after_wording.KINDS:
+        return after_wording.render(event)
     if event.kind == EventKind.REPLIED:
         files = [a.name for a in event.attachments.all()]
         listed = "".join(f"\n  - {name}" for name in files)

@@ -12,3 +12,7 @@ from django.dispatch import Signal
 # so it has no history for a receiver to read). Receivers run in that transaction: an error
 # rolls the change back.
 sla_changed = Signal()
+
+# Sent inside the service's transaction after a case's effort fields (cases.effort) changed,
+# with `case`; the watch reschedules its quiet and update alerts.
+effort_changed = Signal()

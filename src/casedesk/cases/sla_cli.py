@@ -8,18 +8,25 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
+from casedesk.cases.after_fields import after_drift, derive_after, waiting_lines
 from casedesk.cases.deadlines import drift
+from casedesk.cases.effort import EffortFields, effort_drift
+from casedesk.cases.effort_presenters import effort_lines
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.services.access import normal_ref
+from casedesk.cases.services.effort_fields import recompute_effort
 from casedesk.cases.services.sla_fields import Recomputed, recompute
+from casedesk.lib import clock
 from casedesk.lib.replica import reads_from_replica
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
-def _value(value: object, tz: str) -> str:
+def _value(value: object, tz: str, name: str = "") -> str:
+    if value is None and name in EffortFields.FIELDS:
+        return "none"
     if isinstance(value, dt.datetime) or value is None:
         return fmt(value, tz)
     return str(value)
@@ -33,7 +40,19 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
         case = Case.objects.select_related("terms_version").filter(pk=int(ref)).first()
     if case is None:
         raise CommandError(f"No case {ref}; give a tracking number such as CASE-12.")
-    stdout.write("\n".join(explain_lines(case)))
+    events = list(case.events.order_by("at", "id"))
+    now = clock.now()
+    tz = case.terms_version.terms.calendar.timezone
+    extra = [*waiting_lines(case, events, now), *_resolution_lines(case, events)]
+    effort = ["", *effort_lines(case, tz, now)]
+    stdout.write("\n".join([*explain_lines(case), *extra, *effort]))
+
+
+def _resolution_lines(case: Case, events: list[CaseEvent]) -> list[str]:
+    derived = derive_after(case, events)
+    if not derived["resolution"]:
+        return []
+    return [f"Resolution: {derived['resolution']} ({case.get_status_display().lower()})"]
 
 
 @reads_from_replica
@@ -45,7 +64,7 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     while True:
         cases = list(
             Case.objects.filter(pk__gt=last_id)
-            .select_related("terms_version")
+            .select_related("terms_version", "duplicate_of")
             .order_by("pk")[:batch]
         )
         if not cases:
@@ -59,12 +78,12 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
             edited += bool(history)
             for line in history:
                 stdout.write(line)
-            diffs = drift(case, events[case.pk]) if _has_receipt(events[case.pk]) else {}
+            diffs = _drift(case, events[case.pk])
             drifted += bool(diffs)
             for name, (stored, derived) in diffs.items():
                 stdout.write(
-                    f"{case.tracking_number}: {name} stored {_value(stored, tz)}, "
-                    f"events say {_value(derived, tz)}"
+                    f"{case.tracking_number}: {name} stored {_value(stored, tz, name)}, "
+                    f"events say {_value(derived, tz, name)}"
                 )
         checked += len(cases)
         last_id = cases[-1].pk
@@ -80,6 +99,14 @@ def verify_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
             "append-only): restore them from a backup before trusting these cases' figures."
         )
     return 1 if drifted or edited else 0
+
+
+def _drift(case: Case, events: list[CaseEvent]) -> dict[str, tuple[object, object]]:
+    """The response SLA fields, kind, environment and resolution (cases.after_fields) and the
+    effort fields (cases.effort) that differ from the events."""
+    if not _has_receipt(events):
+        return {}
+    return {**drift(case, events), **after_drift(case, events), **effort_drift(case, events)}
 
 
 def _has_receipt(events: list[CaseEvent]) -> bool:
@@ -113,6 +140,10 @@ def recompute_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
         for case_id in ids[start : start + batch]:
             result = recompute(case_id)
             checked += 1
+            effort = recompute_effort(case_id)
+            if effort is not None:
+                changed += result is None
+                stdout.write(_effort_line(*effort))
             if result is None:
                 continue
             changed += 1
@@ -139,6 +170,16 @@ def _recomputed_line(result: Recomputed, moves: list[dt.timedelta]) -> str:
             )
         else:
             parts.append(f"{name.replace('_', ' ')} {stored} → {new}")
+    return f"{case.tracking_number}: " + "; ".join(parts)
+
+
+def _effort_line(case: Case, before: dict[str, object]) -> str:
+    tz = case.terms_version.terms.calendar.timezone
+    parts = [
+        f"{name.replace('_', ' ')} {_value(old, tz, name)} → "
+        f"{_value(getattr(case, name), tz, name)}"
+        for name, old in before.items()
+    ]
     return f"{case.tracking_number}: " + "; ".join(parts)
 
 

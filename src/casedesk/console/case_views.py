@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cases
+from casedesk.cases.effort_presenters import effort_panel
 from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
@@ -22,7 +23,9 @@ from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
 
+from . import after_forms
 from . import queue as q
+from .after_context import after_context
 from .decorators import agent_required
 from .forms import (
     AssignForm,
@@ -92,7 +95,7 @@ def _render(
     terms = case.terms_version.terms
     tz = terms.calendar.timezone
     agents = q.assignable_agents()
-    page_forms = {**_forms(case, agents), **(bound or {})}
+    page_forms = {**_forms(case, agents), **after_forms.defaults(case), **(bound or {})}
     sub = case.subscription
     patches = [
         (
@@ -109,6 +112,7 @@ def _render(
         "level": terms.level(case.level),
         "pending_request": case.severity_request == SeverityRequest.PENDING,
         "sla": sla_panel(case, tz, now),
+        "effort": effort_panel(case, tz, now),
         "timeline": timeline(case, tz, internal=True),
         "flag": _version_flag(case),
         "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,
@@ -118,6 +122,7 @@ def _render(
         "forms": page_forms,
         "alerts": watch_notify.alerts_for(case),
         "deliveries": pager.deliveries_for(case),
+        **after_context(case),
     }
     return render(request, "console/case.html", context, status=status)
 

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from casedesk.cases.models import Case, Status
+from casedesk.cases.models import Case, CaseKind, Environment, Status
 from casedesk.cases.services import CaseError
 from casedesk.cases.services.status import TRANSITIONS
 from casedesk.core.forms import MultipleFileField
@@ -42,6 +42,8 @@ class QueueFilterForm(forms.Form):
     )
     customer = forms.ChoiceField(required=False)
     assignee = forms.ChoiceField(required=False)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any"), *CaseKind.choices])
+    environment = forms.ChoiceField(required=False, choices=[("", "Any"), *Environment.choices])
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, prefetch_related_objects
 
+from casedesk.cases.effort_presenters import quiet_words, update_words
 from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest, is_open_sql
 from casedesk.cases.presenters import duration, local
 from casedesk.customers.models import Customer, Subscription
@@ -16,6 +17,7 @@ from casedesk.customers.roles import AGENTS, MANAGERS
 from casedesk.lib.paging import Count, capped_count
 from casedesk.terms import sla
 
+from .after_context import environment_flag
 from .forms import UNASSIGNED
 
 BREACHING_WINDOW = dt.timedelta(hours=1)
@@ -100,6 +102,10 @@ def apply_filters(qs: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]
         qs = qs.filter(severity=filters["severity"])
     if filters.get("customer"):
         qs = qs.filter(customer__slug=filters["customer"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("environment"):
+        qs = qs.filter(environment=filters["environment"])
     assignee = filters.get("assignee")
     if assignee == UNASSIGNED:
         qs = qs.filter(assignee__isnull=True)
@@ -164,14 +170,20 @@ class Row:
     deadline_iso: str
     left: str
     css: str  # ok, warn, bad, or "" for no deadline
+    flag: str | None = None  # Severity 1/2 outside production, in the definition's words
+    update: tuple[str, str] = ("", "")  # the next public update under update targets: text, css
+    quiet: str = ""  # how long a quiet case has gone without engineer activity
 
 
 def row(case: Case, now: dt.datetime) -> Row:
     terms = case.terms_version.terms
     tz = terms.calendar.timezone
     level = terms.levels[case.level].name if case.level in terms.levels else case.level
+    flag = environment_flag(case)
     if case.response_deadline is None:
-        return Row(case, level, "reasonable efforts", "", "no deadline", "")
+        return Row(
+            case, level, "reasonable efforts", "", "no deadline", "", flag, *_effort(case, now)
+        )
     left = case.response_deadline - now  # durations in UTC
     if case.first_response_at is not None:
         css, text = "ok", "responded"
@@ -182,4 +194,16 @@ def row(case: Case, now: dt.datetime) -> Row:
     else:
         css, text = "ok", f"{duration(left)} left"
     iso = case.response_deadline.isoformat() if case.first_response_at is None else ""
-    return Row(case, level, local(case.response_deadline, tz), iso, text, css)
+    return Row(
+        case, level, local(case.response_deadline, tz), iso, text, css, flag, *_effort(case, now)
+    )
+
+
+def _effort(case: Case, now: dt.datetime) -> tuple[tuple[str, str], str]:
+    quiet = quiet_words(case, now) if case.quiet_at is not None and case.quiet_at <= now else ""
+    return update_words(case, now), quiet
+
+
+def quiet_cases(now: dt.datetime) -> QuerySet[Case]:
+    """Answered, open, and without engineer activity past the effort interval: longest first."""
+    return open_cases().filter(quiet_at__lte=now).order_by("quiet_at", "id")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import after_views as after
 from . import case_views as c
 from . import tasks, views
 
@@ -23,4 +24,7 @@ urlpatterns = [
     path("cases/<str:ref>/exclude", c.exclude_view, name="exclude"),
     path("cases/<str:ref>/patches", c.request_patch_view, name="request_patch"),
     path("cases/<str:ref>/patches/<int:pk>/deliver", c.deliver_patch_view, name="deliver_patch"),
+    path("cases/<str:ref>/classify", after.classify_view, name="classify"),
+    path("cases/<str:ref>/ask", after.ask_view, name="ask"),
+    path("cases/<str:ref>/resolve", after.resolve_view, name="resolve"),
 ]

@@ -39,7 +39,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     mail = q.unverified_mail()
     requests = list(q.severity_requests()[: q.LANE_LIMIT])
     breaching = list(q.breaching_soon(now)[: q.LANE_LIMIT])
-    q.with_relations(page.cases, requests, breaching)
+    quiet = list(q.quiet_cases(now)[: q.LANE_LIMIT])
+    q.with_relations(page.cases, requests, breaching, quiet)
     context = {
         "form": form,
         "filtered": any(filters.values()),
@@ -47,6 +48,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": [q.row(case, now) for case in page.cases],
         "requests": [q.row(case, now) for case in requests],
         "breaching": [q.row(case, now) for case in breaching],
+        "quiet": [q.row(case, now) for case in quiet],
         "mail_installed": mail is not None,
         "mail_count": mail.count() if mail is not None else 0,
         "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],

@@ -20,6 +20,9 @@ from casedesk.customers import services as customers
 from casedesk.customers.roles import ensure_groups
 from casedesk.lib import clock
 
+from .demo_after import seed_after
+from .demo_effort import seed_effort
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -157,7 +160,10 @@ def seed(
         if (n + 1) % 50 == 0:
             progress(f"  {n + 1} of {cases} cases")
     _live(history, now)
+    seed_effort({k: o.contacts[-1] for k, o in orgs.items()}, agents, now)  # quiet cases
     progress("  today's open cases and a held message from an unknown sender")
+    contacts = [c for org in orgs.values() for c in org.contacts]
+    after_logins = seed_after(manager, agents, contacts, now)  # issue 16: after the first reply
     logins = [("Support manager (and admin)", "manager", DEMO_PASSWORD)]
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
     for level, org in orgs.items():
@@ -166,7 +172,7 @@ def seed(
             logins.append(
                 (f"Contact, {org.customer.name} ({level})", contact.user.username, DEMO_PASSWORD)
             )
-    return logins
+    return logins + after_logins
 
 
 class _History:

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from casedesk.cases.models import CaseKind, Environment
 from casedesk.core.forms import MultipleFileField
 from casedesk.customers.models import Release
 
@@ -13,6 +14,19 @@ SEVERITY_CHOICES = [(1, "Severity 1"), (2, "Severity 2"), (3, "Severity 3"), (4,
 class NewCaseForm(forms.Form):
     requested_severity = forms.TypedChoiceField(
         label="Severity you assign", choices=SEVERITY_CHOICES, coerce=int, initial=3
+    )
+    kind = forms.ChoiceField(
+        label="What kind of request",
+        choices=CaseKind.choices,
+        initial=CaseKind.PROBLEM,
+        required=False,  # left out (older clients): "not known yet", an engineer sets it
+    )
+    environment = forms.ChoiceField(
+        label="Environment",
+        choices=Environment.choices,
+        initial=Environment.PRODUCTION,
+        required=False,
+        help_text="Severity 1 and 2 are defined for a Production Environment.",
     )
     release = forms.ChoiceField(label="Product and version", required=False)
     subject = forms.CharField(max_length=300)

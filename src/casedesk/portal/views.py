@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
+from casedesk.cases.after_presenters import resolution
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.customers import services as customers
 from casedesk.customers.models import SupportContact
@@ -122,6 +123,8 @@ def _open_once(
             product=release.product if release else "",
             version=release.version if release else "",
             attachments=form.cleaned_data["attachments"],
+            kind=form.cleaned_data["kind"],
+            environment=form.cleaned_data["environment"],
         )
 
     token = form.cleaned_data["submission"]
@@ -166,6 +169,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
         "patches": case.patch_requests.order_by("requested_at"),
+        "needed": cs.open_request(case),
+        "resolution_text": resolution(case),
     }
 
 

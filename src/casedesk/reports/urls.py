@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("cases/", views.cases, name="cases"),
     path("quota/", views.quota, name="quota"),
+    path("effort/", views.effort, name="effort"),
+    path("resolution/", views.resolution, name="resolution"),
 ]

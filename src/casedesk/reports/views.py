@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from casedesk.cases.models import Resolution
 from casedesk.console.decorators import agent_required
 from casedesk.customers.models import Customer
 from casedesk.lib import clock
@@ -31,6 +32,8 @@ from casedesk.lib.replica import current_read_alias, reads_from_replica
 
 from . import queries as q
 from .charts import monthly_attainment
+from .queries.effort import DEFINITIONS as EFFORT_DEFINITIONS
+from .queries.effort import csv_lines, effort_report
 from .tables import GROUPINGS, table
 
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
@@ -226,3 +229,35 @@ def quota(request: HttpRequest) -> HttpResponse:
     years = q.quota_use(on, f.customer_id)
     context = {"form": form, "years": years, "on": on, "defs": q.DEFINITIONS, "f": f}
     return render(request, "reports/quota.html", context)
+
+
+@agent_required
+def effort(request: HttpRequest) -> HttpResponse:
+    """Quiet periods per level and severity, and update attainment (reports.queries.effort)."""
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    rows = effort_report(f, now, terms)
+    if request.GET.get("format") == "csv":
+        return _csv_response(csv_lines(rows), f"effort-{f.start}-{f.end}.csv")
+    context = {"f": f, "form": form, "rows": rows, "defs": EFFORT_DEFINITIONS, "query": _query(f)}
+    return render(request, "reports/effort.html", context)
+
+
+@agent_required
+def resolution(request: HttpRequest) -> HttpResponse:
+    """Time to resolution (wall and business, the vendor's vs the customer's share) and the
+    resolution kinds, per level × severity. Statistics: the terms set no resolution target."""
+    now = clock.now()
+    f, form, terms = _filters(request, now)
+    rows = q.resolution_times(f, terms)
+    if request.GET.get("format") == "csv":
+        lines = [list(q.RESOLUTION_COLUMNS), *(r.csv() for r in rows)]
+        return _csv_response(lines, f"resolution-{f.start}-{f.end}.csv")
+    context = {
+        "f": f,
+        "form": form,
+        "rows": rows,
+        "kinds": [(k, Resolution(k).label) for k in q.resolution.KINDS],
+        "query": _query(f),
+    }
+    return render(request, "reports/resolution.html", context)

@@ -22,7 +22,9 @@ from pydantic import (
 )
 
 from .durations import Target, parse_target
+from .effort import EffortLevel, UpdateTargets, unknown_levels
 from .errors import Problem, TermsError
+from .waiting import Waiting
 
 SEVERITIES = (1, 2, 3, 4)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -302,6 +304,9 @@ class Terms(_Strict):
     levels: dict[str, Level] = Field(min_length=1)
     exclusions: dict[str, str] = Field(min_length=1)
     alerts: Alerts = Alerts()
+    effort: dict[str, EffortLevel] = {}  # terms.effort: coverage and interval after the response
+    updates: dict[str, UpdateTargets] = {}  # terms.effort: optional update targets
+    waiting: Waiting = Waiting()  # reminders, automatic resolution: terms/waiting.py
 
     @field_validator("tracking_prefix")
     @classmethod
@@ -328,6 +333,9 @@ class Terms(_Strict):
                 raise _RefError(
                     f"versions.{field}", f'"{code}" is not an exclusion code in [exclusions]'
                 )
+        for table in ("effort", "updates"):
+            for key in unknown_levels(getattr(self, table), self.levels):
+                raise _RefError(f"{table}.{key}", f'"{key}" is not a level in [levels]')
         return self
 
     def level(self, key: str) -> Level:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .document import SEVERITIES, Level, Terms
+from .effort_clock import effort_rule, update_rule
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -26,6 +27,20 @@ def _quota(level: Level) -> str:
         return "unlimited"
     sevs = " & ".join(str(s) for s in quota.severities)
     return f"Sev {sevs}: {quota.limit} a year, others unlimited"
+
+
+def _effort(terms: Terms, key: str, severity: int) -> str:
+    rule = effort_rule(terms, key, severity)
+    if rule.interval is None:
+        return "never quiet"
+    if rule.target is not None and rule.target.clock == "business_days":
+        return str(rule.target)
+    return f"{rule.target} {'wall time' if rule.counting == 'wall' else 'business hours'}"
+
+
+def _update(terms: Terms, key: str, severity: int) -> str:
+    rule = update_rule(terms, key, severity)
+    return str(rule.target) if rule else "-"
 
 
 def render(terms: Terms) -> str:
@@ -52,6 +67,24 @@ def render(terms: Terms) -> str:
         _table(
             ["level", "contact limit", "incident quota"],
             [[lv.name, _contacts(lv), _quota(lv)] for lv in levels],
+        ),
+        "",
+        "Quiet after (no engineer activity since the first response, on the effort clock):",
+        _table(
+            ["level", *[f"sev {s}" for s in SEVERITIES]],
+            [
+                [lv.name] + [_effort(terms, k, s) for s in SEVERITIES]
+                for k, lv in terms.levels.items()
+            ],
+        ),
+        "",
+        "Public update due every:",
+        _table(
+            ["level", *[f"sev {s}" for s in SEVERITIES]],
+            [
+                [lv.name] + [_update(terms, k, s) for s in SEVERITIES]
+                for k, lv in terms.levels.items()
+            ],
         ),
         "",
         "Exclusions: " + ", ".join(f"({code})" for code in terms.exclusions),

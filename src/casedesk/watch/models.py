@@ -12,6 +12,10 @@ from django.db import models
 class AlertKind:
     PAGE = "page"
     BREACH = "breach"
+    # The effort watch: quiet at the interval, escalated at twice it; a public update due.
+    QUIET = "quiet"
+    QUIET_ESCALATED = "quiet2x"
+    UPDATE = "update"
 
     @staticmethod
     def warning(fraction: float) -> str:
@@ -38,6 +42,25 @@ class CaseWatch(models.Model):
 
     def __str__(self) -> str:
         return f"watch {self.case_id}: {self.next_alert_kind or '-'} at {self.next_alert_at}"
+
+
+class EffortWatch(models.Model):
+    """When the effort sweep (watch.effort_sweep) must next look at a case: a quiet warning, its
+    escalation or an update due; NULL when nothing more is due."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="effort_watch")
+    next_at = models.DateTimeField(null=True, blank=True)
+    next_kind = models.CharField(max_length=10, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The effort sweep: `next_at <= now ORDER BY next_at LIMIT n`; costs the due rows.
+            models.Index(fields=["next_at"], name="watch_effort_next"),
+        ]
+
+    def __str__(self) -> str:
+        return f"effort watch {self.case_id}: {self.next_kind or '-'} at {self.next_at}"
 
 
 class AlertStatus(models.TextChoices):

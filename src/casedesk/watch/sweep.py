@@ -19,10 +19,11 @@ import logging
 
 from django.db import IntegrityError, connection, transaction
 
+from casedesk.cases import services as cases
 from casedesk.cases.models import Case
 from casedesk.mail import outbox
 
-from . import notify, pager
+from . import effort_sweep, notify, pager
 from .models import AlertKind, AlertStatus, CaseWatch, SlaAlert
 from .schedule import Planned, pending, plan, recorded
 
@@ -37,6 +38,8 @@ def sweep(now: dt.datetime, *, limit: int = 500, lease: dt.timedelta = LEASE) ->
     Returns how many alerts this pass recorded.
     """
     count = record_due(now, limit=limit)
+    count += effort_sweep.record_due(now, limit=limit)  # quiet cases and update targets
+    after_response(now, limit=limit)
     queue_pending(now, limit=limit)
     outbox.deliver_due(now, limit=limit, lease=lease)
     pager.deliver_due(now, limit=limit)
@@ -113,6 +116,12 @@ def _record(case: Case, item: Planned, now: dt.datetime) -> int:
         return 0  # already recorded: the unique key is the last line of defence
     log.info("recorded %s for %s", item.kind, case.tracking_number)
     return 1
+
+
+def after_response(now: dt.datetime, *, limit: int = 500) -> int:
+    """Issue 16's due work: reminders and automatic resolutions of cases waiting on the
+    customer, and scheduled fixes whose release is out. Each claims its rows like `record_due`."""
+    return cases.remind_due(now, limit=limit) + cases.resolve_released(now, limit=limit)
 
 
 # -- alerts recorded before the outbox -----------------------------------------------------------

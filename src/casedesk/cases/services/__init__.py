@@ -6,6 +6,7 @@ from .access import (
     find_case_by_message_ids,
     find_case_by_ref,
 )
+from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
 from .intake import (
     Opened,
@@ -17,6 +18,7 @@ from .intake import (
     reopen,
 )
 from .patches import deliver_patch, request_patch
+from .resolve import resolve, resolve_released
 from .responses import add_note, respond
 from .severity import (
     change_severity,
@@ -26,6 +28,7 @@ from .severity import (
 )
 from .sla_fields import derive, drift, refresh_sla
 from .status import agents, assign, close, close_excluded, set_status
+from .waiting import ask_customer, open_request, remind_due
 
 __all__ = [
     "CaseError",
@@ -36,10 +39,12 @@ __all__ = [
     "access_case",
     "add_note",
     "agents",
+    "ask_customer",
     "assign",
     "can_reopen",
     "cases_visible_to",
     "change_severity",
+    "classify",
     "channel_severity",
     "close",
     "close_excluded",
@@ -53,10 +58,14 @@ __all__ = [
     "find_case_by_ref",
     "open_case",
     "open_case_recorded",
+    "open_request",
     "refresh_sla",
+    "remind_due",
     "reopen",
     "request_patch",
     "request_severity_change",
+    "resolve",
+    "resolve_released",
     "respond",
     "set_status",
 ]

@@ -11,6 +11,8 @@ from casedesk.cases.models import Case, CaseEvent
 from casedesk.cases.notifications import on_event
 from casedesk.customers.models import SupportContact
 
+from .effort_fields import after_events
+
 Actor = AbstractBaseUser | SupportContact | None
 
 
@@ -68,4 +70,5 @@ def record_all(events: list[CaseEvent]) -> list[CaseEvent]:
         CaseEvent.objects.bulk_create(events)  # sets the ids on both databases (RETURNING)
     for event in events:
         on_event(event)  # public news for the customer goes out by mail after the commit
+    after_events(events)  # the effort fields and their watch follow engineer activity
     return events

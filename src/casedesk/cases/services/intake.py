@@ -26,11 +26,15 @@ from casedesk.terms import Terms
 
 from . import attachments as files
 from .access import require_contact_of
+from .classify import check_environment, check_kind
 from .errors import CaseError, NotEntitled
 from .events import new_event, record, record_all
 from .numbers import next_number, tracking_number
 from .retry import retry_on_lock
 from .sla_fields import refresh_sla, set_new_case_sla, watch_new_case
+from .waiting import answered
+
+RESOLUTION = ["resolution", "resolution_release", "resolution_patch", "duplicate_of"]
 
 
 def channel_severity(terms: Terms, channel: str) -> int:
@@ -182,10 +186,16 @@ def open_case_recorded(
     message_id: str = "",
     attachments: Sequence[files.FileSpec] = (),
     follows: Case | None = None,
+    kind: str = "",
+    environment: str = "",
 ) -> Opened:
-    """Open a case for an entitled contact: number, initial severity, deadline, events."""
+    """Open a case for an entitled contact: number, initial severity, deadline, events.
+
+    Kind and environment are asked on the web form and the API; mail leaves them "unknown".
+    """
     received_at = received_at or clock.now()
     subject = _validate(subject, requested_severity)
+    kind, environment = check_kind(kind), check_environment(environment)
     if channel not in Channel.values:
         raise CaseError(f"Unknown channel {channel!r}.")
     files.check_sizes(attachments)
@@ -233,6 +243,8 @@ def open_case_recorded(
             received_at=received_at,
             updated_at=received_at,
             follows=follows,
+            kind=kind,
+            environment=environment,
         )
         events = [
             new_event(
@@ -246,6 +258,8 @@ def open_case_recorded(
                 severity=opening.severity,
                 requested_severity=requested_severity,
                 follows=follows.tracking_number if follows else None,
+                case_kind=kind,  # `kind` is the event's own
+                environment=environment,
             ),
             *opening.events(case, received_at),
         ]
@@ -309,12 +323,22 @@ def customer_reply(
                     follows=case,
                 )
             _reopen(contact, case, received_at, reason="The customer replied.")
+        # The reply ends a wait on the customer: the case and the vendor's clock resume.
+        resumes = case.status == Status.WAITING
+        moved = {"from": case.status, "to": Status.TRIAGED} if resumes else {}
         event = record(
-            case, EventKind.CUSTOMER_REPLIED, contact, received_at, body=body, message_id=message_id
+            case,
+            EventKind.CUSTOMER_REPLIED,
+            contact,
+            received_at,
+            body=body,
+            message_id=message_id,
+            **moved,
         )
         files.store(case, event, attachments, received_at, public=True)
-        if case.status == Status.WAITING:
+        if resumes:
             case.status = Status.TRIAGED
+            answered(case, received_at)
         case.updated_at = received_at
         case.save(update_fields=["status", "updated_at"])
     return case
@@ -331,11 +355,22 @@ def _within_reopen_window(case: Case, at: dt.datetime) -> bool:
 
 
 def _reopen(contact: SupportContact, case: Case, at: dt.datetime, reason: str) -> None:
-    record(case, EventKind.REOPENED, contact, at, reason=reason, previous=case.status)
+    record(
+        case,
+        EventKind.REOPENED,
+        contact,
+        at,
+        reason=reason,
+        previous=case.status,
+        **{"from": case.status, "to": Status.TRIAGED},
+    )
     case.status = Status.TRIAGED
     case.closed_at = None
     case.exclusion_code = ""
-    case.save(update_fields=["status", "closed_at", "exclusion_code", "updated_at"])
+    # Reopened: how it was resolved no longer holds.
+    case.resolution, case.resolution_release, case.resolution_patch = "", None, None
+    case.duplicate_of = None
+    case.save(update_fields=["status", "closed_at", "exclusion_code", *RESOLUTION, "updated_at"])
     refresh_sla(case)  # the SLA watch reschedules whatever still applies to an open case
 
 

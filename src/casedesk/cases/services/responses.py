@@ -42,6 +42,9 @@ def respond(
     with transaction.atomic():
         case = _locked(case)
         first = case.first_response_at is None
+        # A reply is the vendor's work, not a wait: only "Ask the customer" (cases.services.
+        # waiting) puts a case on the customer's side. A new case becomes triaged.
+        moved = {"from": case.status, "to": Status.TRIAGED} if case.status == Status.NEW else {}
         event = record(
             case,
             EventKind.REPLIED,
@@ -50,10 +53,11 @@ def respond(
             body=body,
             message_id=message_id,
             first_response=first,
+            **moved,
         )
         files.store(case, event, attachments, at, public=True)
-        if case.is_open:
-            case.status = Status.WAITING
+        if moved:
+            case.status = Status.TRIAGED
         case.updated_at = at
         case.save(update_fields=["status", "updated_at"])
         refresh_sla(case)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import Q
 
-from casedesk.cases.models import DONE_STATUSES, Case, EventKind, Status
+from casedesk.cases.models import DONE_STATUSES, Case, EventKind, Resolution, Status
 from casedesk.customers.roles import AGENTS, MANAGERS, is_agent
 from casedesk.lib import clock
 
@@ -17,6 +17,9 @@ from .access import require_agent
 from .errors import CaseError
 from .events import record
 from .retry import retry_on_lock
+from .waiting import closed_with
+
+RESOLUTION = ["resolution", "resolution_release", "resolution_patch", "duplicate_of"]
 
 # Where an engineer may move a case; reopening a finished case is the customer's (or a reply's).
 TRANSITIONS: dict[str, set[str]] = {
@@ -26,6 +29,8 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.RESOLVED: {Status.CLOSED, Status.TRIAGED},
     Status.CLOSED: set(),
     Status.EXCLUDED: set(),
+    # Leaves "fix scheduled" when the release is out (resolve_released) or the plan changes.
+    Status.FIX_SCHEDULED: {Status.TRIAGED, Status.CLOSED},
 }
 
 
@@ -64,13 +69,18 @@ def set_status(
             reason=reason,
             **{"from": case.status, "to": status},
         )
-        case.status = status
         if status in DONE_STATUSES:
             case.closed_at = at
+            closed_with(case, at)  # an open request for information no longer waits
         elif case.closed_at:
             case.closed_at = None
+        if case.status in (Status.RESOLVED, Status.FIX_SCHEDULED) and status not in DONE_STATUSES:
+            # Back to work: how it was resolved no longer holds.
+            case.resolution, case.resolution_release, case.resolution_patch = "", None, None
+            case.duplicate_of = None
+        case.status = status
         case.updated_at = at
-        case.save(update_fields=["status", "closed_at", "updated_at"])
+        case.save(update_fields=["status", *RESOLUTION, "closed_at", "updated_at"])
     return case
 
 
@@ -113,12 +123,17 @@ def close_excluded(
             reason=reason,
             code=code,
             exclusion=terms.exclusions[code],
+            **{"from": case.status, "to": Status.EXCLUDED},
         )
+        closed_with(case, at)
         case.status = Status.EXCLUDED
         case.exclusion_code = code
+        case.resolution = Resolution.EXCLUDED
         case.closed_at = at
         case.updated_at = at
-        case.save(update_fields=["status", "exclusion_code", "closed_at", "updated_at"])
+        case.save(
+            update_fields=["status", "exclusion_code", "resolution", "closed_at", "updated_at"]
+        )
     return case
 
 
@@ -130,6 +145,7 @@ def assign(agent: AbstractBaseUser, case: Case, assignee: User | None) -> Case:
     at = clock.now()
     with transaction.atomic():
         case = _locked(case)
+        moved = {"from": case.status, "to": Status.TRIAGED} if case.status == Status.NEW else {}
         record(
             case,
             EventKind.ASSIGNED,
@@ -137,9 +153,10 @@ def assign(agent: AbstractBaseUser, case: Case, assignee: User | None) -> Case:
             at,
             public=False,
             assignee=assignee.get_username() if assignee else None,
+            **moved,
         )
         case.assignee = assignee
-        if case.status == Status.NEW:
+        if moved:
             case.status = Status.TRIAGED
         case.updated_at = at
         case.save(update_fields=["assignee", "status", "updated_at"])

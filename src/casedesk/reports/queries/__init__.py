@@ -26,9 +26,13 @@ from .cases import CASE_COLUMNS, CASE_OUTCOMES, case_rows, case_rows_query
 from .changes import ExclusionRow, SeverityRow, exclusions, severity_changes
 from .definitions import DEFINITIONS
 from .quota import LedgerLine, QuotaYear, quota_use
+from .resolution import RESOLUTION_COLUMNS, ResolutionRow, resolution_times
 from .scope import Filters, TermsIndex, cases_in, default_range, terms_index
 
 __all__ = [
+    "RESOLUTION_COLUMNS",
+    "ResolutionRow",
+    "resolution_times",
     "CASE_COLUMNS",
     "CASE_OUTCOMES",
     "COUNT_FIELDS",

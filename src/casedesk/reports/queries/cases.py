@@ -33,6 +33,9 @@ CASE_COLUMNS = (
     "lowered_before_response",
     "severity_request",
     "exclusion_code",
+    "kind",
+    "environment",
+    "resolution",
 )
 
 _CASE_FIELDS = (
@@ -50,6 +53,9 @@ _CASE_FIELDS = (
     "severity_request",
     "exclusion_code",
     "terms_version_id",
+    "kind",
+    "environment",
+    "resolution",
 )
 
 
@@ -137,6 +143,9 @@ def _rows_of(batch: list[tuple[Any, ...]], now: dt.datetime, terms: TermsIndex) 
                 "lowered_before_response": v[10],
                 "severity_request": v[11],
                 "exclusion_code": v[12],
+                "kind": v[14],
+                "environment": v[15],
+                "resolution": v[16],
             }
         )
     return out
