@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -509,7 +510,7 @@ def setup_database(database: str, keep: str | None = None) -> Callable[[], None]
         os.makedirs(home, exist_ok=True)
         os.environ["CASEDESK_HOME"] = home
         os.environ["CASEDESK_DB_NAME"] = f"{keep or 'fill'}.sqlite3"
-        cleanup = lambda: None  # noqa: E731 - a temporary folder
+        cleanup = (lambda: None) if keep else (lambda: shutil.rmtree(home, ignore_errors=True))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
     import django
     from django.conf import settings
