@@ -53,6 +53,13 @@ def test_verify_accepts_what_the_services_stored_and_reports_a_changed_field(wor
     text = out.getvalue()
     assert f"{cases[1].tracking_number}: resolution stored answered, events say workaround" in text
     assert f"{cases[1].tracking_number}: kind stored question, events say problem" in text
+    out = io.StringIO()
+    call_command("sla", "recompute", stdout=out)
+    assert (
+        f"{cases[1].tracking_number}: kind question → problem; resolution answered → workaround"
+        in (out.getvalue())
+    )
+    assert verify_cases(io.StringIO()) == 0
 
 
 def test_explain_shows_the_waiting_periods_and_the_resolution(world):

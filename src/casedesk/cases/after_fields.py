@@ -1,17 +1,14 @@
 """The fields issue 16 stores on a case, derived from its events (read-only, like
-`cases.deadlines`): `casedesk sla verify` compares them, `casedesk sla explain` shows the
-waiting periods. Events are the truth; the stored fields are a cache for queries."""
+`cases.deadlines`): `casedesk sla verify` compares them and `sla recompute` stores them.
+Events are the truth; the stored fields are a cache for queries."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from casedesk.cases.explain import fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
-from casedesk.cases.presenters import duration
-from casedesk.cases.waiting import new_status, waiting_periods
+from casedesk.cases.waiting import new_status
 
 # A case back at work no longer has a resolution.
 AT_WORK = (Status.NEW, Status.TRIAGED, Status.WAITING)
@@ -68,19 +65,3 @@ def after_drift(case: Case, events: Iterable[CaseEvent]) -> dict[str, tuple[obje
     """Stored vs derived for every issue-16 field that differs."""
     derived, stored = derive_after(case, events), stored_after(case)
     return {k: (stored[k], derived[k]) for k in derived if stored[k] != derived[k]}
-
-
-def waiting_lines(case: Case, events: Iterable[CaseEvent], now: dt.datetime) -> list[str]:
-    """`sla explain`'s section: each waiting period and the total, in the terms' zone."""
-    tz = case.terms_version.terms.calendar.timezone
-    periods = waiting_periods(events)
-    if not periods:
-        return ["Waiting on the customer: never."]
-    lines = ["Waiting on the customer (the vendor's clock paused):"]
-    total = dt.timedelta(0)
-    for p in periods:
-        total += p.length(now)
-        end = fmt(p.end, tz) if p.end else "still waiting"
-        lines.append(f"  {fmt(p.start, tz)} → {end} ({duration(p.length(now))})")
-    lines.append(f"  In all: {duration(total)}")
-    return lines

@@ -4,19 +4,23 @@ of an explanation come from `casedesk.cases.explain`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
-from casedesk.cases.after_fields import after_drift, derive_after, waiting_lines
+from casedesk.cases.after_fields import after_drift, derive_after
 from casedesk.cases.deadlines import drift
 from casedesk.cases.effort import EffortFields, effort_drift
 from casedesk.cases.effort_presenters import effort_lines
 from casedesk.cases.explain import explain_lines, fmt
 from casedesk.cases.models import Case, CaseEvent, EventKind
+from casedesk.cases.presenters import duration
 from casedesk.cases.services.access import normal_ref
+from casedesk.cases.services.after_recompute import recompute_after
 from casedesk.cases.services.effort_fields import recompute_effort
 from casedesk.cases.services.sla_fields import Recomputed, recompute
+from casedesk.cases.waiting import waiting_periods
 from casedesk.lib import clock
 
 if TYPE_CHECKING:
@@ -137,15 +141,18 @@ def recompute_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
     for start in range(0, total, batch):
         for case_id in ids[start : start + batch]:
             result = recompute(case_id)
-            checked += 1
+            after = recompute_after(case_id)
             effort = recompute_effort(case_id)
-            if effort is not None:
-                changed += result is None
-                stdout.write(_effort_line(*effort))
-            if result is None:
+            checked += 1
+            if result is None and not after and effort is None:
                 continue
             changed += 1
-            stdout.write(_recomputed_line(result, moves))
+            if result is not None:
+                stdout.write(_recomputed_line(result, moves))
+            if after:
+                stdout.write(_after_line(case_id, after))
+            if effort is not None:
+                stdout.write(_effort_line(*effort))
         if total > batch:
             stdout.write(f"... {min(start + batch, total)} of {total} cases")
     stdout.write(f"{checked} cases checked, {changed} recomputed{_moves_summary(moves)}")
@@ -181,6 +188,12 @@ def _effort_line(case: Case, before: dict[str, object]) -> str:
     return f"{case.tracking_number}: " + "; ".join(parts)
 
 
+def _after_line(case_id: int, changes: dict[str, tuple[object, object]]) -> str:
+    ref = Case.objects.filter(pk=case_id).values_list("tracking_number", flat=True).first()
+    parts = [f"{name.replace('_', ' ')} {old} → {new}" for name, (old, new) in changes.items()]
+    return f"{ref}: " + "; ".join(parts)
+
+
 def _move(before: dt.datetime | None, after: dt.datetime | None) -> dt.timedelta | None:
     return after - before if before is not None and after is not None else None
 
@@ -199,6 +212,22 @@ def _moves_summary(moves: list[dt.timedelta]) -> str:
         f"; deadlines moved: {later} later, {len(moves) - later} earlier, "
         f"from {_signed(min(moves))} to {_signed(max(moves))}"
     )
+
+
+def waiting_lines(case: Case, events: Iterable[CaseEvent], now: dt.datetime) -> list[str]:
+    """`sla explain`'s section: each waiting period and the total, in the terms' zone."""
+    tz = case.terms_version.terms.calendar.timezone
+    periods = waiting_periods(events)
+    if not periods:
+        return ["Waiting on the customer: never."]
+    lines = ["Waiting on the customer (the vendor's clock paused):"]
+    total = dt.timedelta(0)
+    for p in periods:
+        total += p.length(now)
+        end = fmt(p.end, tz) if p.end else "still waiting"
+        lines.append(f"  {fmt(p.start, tz)} → {end} ({duration(p.length(now))})")
+    lines.append(f"  In all: {duration(total)}")
+    return lines
 
 
 __all__ = ["explain_case", "recompute_cases", "verify_cases"]

@@ -119,7 +119,8 @@ class StatusForm(ConsoleForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS.get(case.status, set())
+        # "Resolved" is the Resolve form's (it asks how); the service still accepts it here.
+        allowed = TRANSITIONS.get(case.status, set()) - {Status.RESOLVED}
         self.fields["status"].widget.choices = [(s.value, s.label) for s in Status if s in allowed]
 
 
