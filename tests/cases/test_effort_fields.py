@@ -18,7 +18,7 @@ from casedesk.cases.sla_cli import recompute_cases, verify_cases
 from casedesk.customers import services as customers
 from casedesk.lib import clock
 
-from .effort_helpers import responded_case
+from .effort_helpers import example_terms_contact, responded_case
 from .helpers import pt
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,18 @@ def test_sla_explain_shows_the_effort_periods(world):
         "Tue 10 Mar 2026, 12:00 PDT"
     ) in text
     assert "  Quiet at Tue 10 Mar 2026, 15:00 PDT without more activity." in text
+
+
+def test_an_update_target_is_paused_while_waiting_on_the_customer(world):
+    contact = example_terms_contact(world)  # Premium Sev 1: a public update every 2 hours
+    case = responded_case(world, contact, 1, pt(2026, 3, 10, 9, 0), pt(2026, 3, 10, 10, 0))
+    assert case.update_due_at == pt(2026, 3, 10, 12, 0)
+    with clock.pinned(pt(2026, 3, 10, 11, 0)):
+        cs.ask_customer(world.agent, case, ["The scheduler logs"])
+    case.refresh_from_db()
+    assert case.update_due_at is None
+    with clock.pinned(pt(2026, 3, 10, 14, 0)):
+        cs.customer_reply(contact, case, body="Logs attached.")
+    case.refresh_from_db()
+    # One hour ran before the wait; one more after the customer's answer.
+    assert case.update_due_at == pt(2026, 3, 10, 15, 0)

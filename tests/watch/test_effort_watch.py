@@ -52,6 +52,17 @@ def test_it_warns_then_escalates_a_quiet_24x7_case_overnight_once_each(world, al
     assert SlaAlert.objects.filter(case=case, kind__startswith="quiet").count() == 2
 
 
+def test_the_case_page_lists_the_quiet_alerts(world, alert_mail, client):
+    responded = pt(2026, 3, 10, 9, 0)
+    case = responded_case(world, world.alice, 1, pt(2026, 3, 10, 8, 30), responded)
+    sweep(responded + 2 * H)
+    sweep(responded + 4 * H)
+    client.force_login(world.agent)
+    html = client.get(f"/console/cases/{case.tracking_number}/").content.decode()
+    assert "Quiet warning to assignee" in html
+    assert "Quiet escalation to team" in html
+
+
 def test_it_does_not_warn_a_business_hours_case_overnight(world, alert_mail):
     responded = pt(2026, 3, 10, 16, 30)
     case = responded_case(world, world.bob, 1, pt(2026, 3, 10, 16, 0), responded)

@@ -144,8 +144,8 @@ def recompute_cases(stdout: SupportsWrite[str], batch: int = 2000) -> int:
         for case_id in ids[start : start + batch]:
             result = recompute(case_id)
             after = recompute_after(case_id)
-            checked += 1
             effort = recompute_effort(case_id)
+            checked += 1
             if result is None and not after and effort is None:
                 continue
             changed += 1
