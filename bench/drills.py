@@ -66,14 +66,14 @@ def intake(n: int, kills: int) -> dict[str, Any]:
     from casedesk.cases.models import Case
     from casedesk.mail.models import InboundMessage
     from tests.drills.helpers import casedesk, free_port, kill_hard, stop, wait_until
-    from tests.drills.test_intake_db_block import Sender, _block, _env, _listening
+    from tests.drills.test_intake_db_block import Sender, block_database, listening, smtpd_env
     from tests.mail.conftest import DOMAIN, make_mail
 
     tag = f"intake-{kills}-{time.time_ns()}"
-    port, env = free_port(), _env()
+    port, env = free_port(), smtpd_env()
     args = ("smtpd", "--port", str(port), "--domain", DOMAIN)
     server = [casedesk(env, *args)]
-    wait_until(lambda: _listening(port), 30, "casedesk smtpd")
+    wait_until(lambda: listening(port), 30, "casedesk smtpd")
     sender = Sender(port)
     subjects = [f"{tag} {i}" for i in range(n)]
     sent = [0]
@@ -93,7 +93,7 @@ def intake(n: int, kills: int) -> dict[str, Any]:
     thread.start()
     _kill_at(_spread(n, kills), lambda: sent[0], restart, lambda: not thread.is_alive())
     if kills:
-        _block(3)  # the database "goes away" for three seconds
+        block_database(3)  # the database "goes away" for three seconds
     thread.join()
     elapsed = time.perf_counter() - started
     stop(server[0])
