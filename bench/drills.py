@@ -48,13 +48,16 @@ def _kill_at(
     progress: Callable[[], int],
     restart: Callable[[], None],
     done: Callable[[], bool],
+    extra: tuple[int, Callable[[], None]] | None = None,
 ) -> None:
-    for at in kills:
+    """Restart at each progress count in `kills` (and run `extra`'s action at its count)."""
+    events = [(at, restart) for at in kills] + ([extra] if extra else [])
+    for at, action in sorted(events, key=lambda e: e[0]):
         while progress() < at and not done():
             time.sleep(0.05)
         if done():
             return
-        restart()
+        action()
 
 
 # -- intake ---------------------------------------------------------------------------------------
@@ -91,9 +94,9 @@ def intake(n: int, kills: int) -> dict[str, Any]:
     started = time.perf_counter()
     thread = threading.Thread(target=send_all, daemon=True)
     thread.start()
-    _kill_at(_spread(n, kills), lambda: sent[0], restart, lambda: not thread.is_alive())
-    if kills:
-        block_database(3)  # the database "goes away" for three seconds
+    # Halfway to the first kill, while the smtpd is up, the database "goes away" for 3 s.
+    outage = (n // (2 * (kills + 1)), lambda: block_database(3)) if kills else None
+    _kill_at(_spread(n, kills), lambda: sent[0], restart, lambda: not thread.is_alive(), outage)
     thread.join()
     elapsed = time.perf_counter() - started
     stop(server[0])
