@@ -48,13 +48,16 @@ def _kill_at(
     progress: Callable[[], int],
     restart: Callable[[], None],
     done: Callable[[], bool],
+    extra: tuple[int, Callable[[], None]] | None = None,
 ) -> None:
-    for at in kills:
+    """Restart at each progress count in `kills` (and run `extra`'s action at its count)."""
+    events = [(at, restart) for at in kills] + ([extra] if extra else [])
+    for at, action in sorted(events, key=lambda e: e[0]):
         while progress() < at and not done():
             time.sleep(0.05)
         if done():
             return
-        restart()
+        action()
 
 
 # -- intake ---------------------------------------------------------------------------------------
@@ -66,14 +69,14 @@ def intake(n: int, kills: int) -> dict[str, Any]:
     from casedesk.cases.models import Case
     from casedesk.mail.models import InboundMessage
     from tests.drills.helpers import casedesk, free_port, kill_hard, stop, wait_until
-    from tests.drills.test_intake_db_block import Sender, _block, _env, _listening
+    from tests.drills.test_intake_db_block import Sender, block_database, listening, smtpd_env
     from tests.mail.conftest import DOMAIN, make_mail
 
     tag = f"intake-{kills}-{time.time_ns()}"
-    port, env = free_port(), _env()
+    port, env = free_port(), smtpd_env()
     args = ("smtpd", "--port", str(port), "--domain", DOMAIN)
     server = [casedesk(env, *args)]
-    wait_until(lambda: _listening(port), 30, "casedesk smtpd")
+    wait_until(lambda: listening(port), 30, "casedesk smtpd")
     sender = Sender(port)
     subjects = [f"{tag} {i}" for i in range(n)]
     sent = [0]
@@ -91,9 +94,9 @@ def intake(n: int, kills: int) -> dict[str, Any]:
     started = time.perf_counter()
     thread = threading.Thread(target=send_all, daemon=True)
     thread.start()
-    _kill_at(_spread(n, kills), lambda: sent[0], restart, lambda: not thread.is_alive())
-    if kills:
-        _block(3)  # the database "goes away" for three seconds
+    # Halfway to the first kill, while the smtpd is up, the database "goes away" for 3 s.
+    outage = (n // (2 * (kills + 1)), lambda: block_database(3)) if kills else None
+    _kill_at(_spread(n, kills), lambda: sent[0], restart, lambda: not thread.is_alive(), outage)
     thread.join()
     elapsed = time.perf_counter() - started
     stop(server[0])

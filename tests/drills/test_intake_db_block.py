@@ -60,12 +60,12 @@ class Sender:
             return 0  # no answer: the same as a 4xx for a sender
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _env() -> dict[str, str]:
+def smtpd_env() -> dict[str, str]:
     if connection.vendor == "postgresql":
         url = urlsplit(subprocess_env()["DATABASE_URL"])
         with_timeout = urlunsplit(url._replace(query="options=-c%20lock_timeout%3D1000"))
@@ -73,7 +73,7 @@ def _env() -> dict[str, str]:
     return subprocess_env(CASEDESK_SQLITE_TIMEOUT=1)
 
 
-def _block(seconds: float) -> None:
+def block_database(seconds: float) -> None:
     """Hold the database's lock from another connection for `seconds`."""
     if connection.vendor == "postgresql":
         url = urlsplit(subprocess_env()["DATABASE_URL"])
@@ -93,11 +93,11 @@ def _block(seconds: float) -> None:
 
 def test_a_blocked_database_gets_451s_and_then_every_message_is_stored_once(world):
     port = free_port()
-    smtpd = casedesk(_env(), "smtpd", "--port", str(port), "--domain", DOMAIN)
+    smtpd = casedesk(smtpd_env(), "smtpd", "--port", str(port), "--domain", DOMAIN)
     subjects = [f"Block drill {i}" for i in range(MESSAGES)]
     sender = Sender(port)
     try:
-        wait_until(lambda: _listening(port), 30, "casedesk smtpd")
+        wait_until(lambda: listening(port), 30, "casedesk smtpd")
         deadline = time.monotonic() + 90
 
         def send_all() -> None:
@@ -108,7 +108,7 @@ def test_a_blocked_database_gets_451s_and_then_every_message_is_stored_once(worl
         thread = threading.Thread(target=send_all, daemon=True)
         thread.start()
         wait_until(lambda: InboundMessage.objects.count() >= 2, 30, "the first messages")
-        _block(BLOCK_SECONDS)
+        block_database(BLOCK_SECONDS)
         thread.join(timeout=120)
         assert not thread.is_alive()
     finally:

@@ -21,7 +21,7 @@ from .helpers import Relay, casedesk, kill_hard, stop, subprocess_env, wait_unti
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MAILS = 3
+MAILS = 4
 
 
 def _queue(n: int) -> list[str]:

@@ -228,6 +228,7 @@ def _attempt(pk: int, seen: dt.datetime | None, now: dt.datetime, lease: dt.time
     if claimed != 1:
         return False  # another sender got there first
     record = OutboundMessage.objects.get(pk=pk)
+    sent = False
     try:
         if not record.body:
             _render(record)
@@ -235,14 +236,24 @@ def _attempt(pk: int, seen: dt.datetime | None, now: dt.datetime, lease: dt.time
             raise PermanentFailure("nobody to send it to: the mail has no recipients")
         with get_connection(fail_silently=False) as connection:
             connection.send_messages([build_email(record)])
+            # Stored before QUIT: a crash between the server's 250 and this line is the one
+            # moment that sends a mail twice (same Message-ID); QUIT's round trip stays out of it.
+            _sent(record, now)
+            sent = True
     except Exception as exc:  # noqa: BLE001 - any failure is stored and retried or given up
+        if sent:  # only closing the connection failed: the mail went out
+            log.warning("outbound mail %s sent; closing the connection failed: %s", pk, exc)
+            return True
         _failed(record, exc, now)
         return False
+    return True
+
+
+def _sent(record: OutboundMessage, now: dt.datetime) -> None:
     # Conditional on our claim: a sender whose lease ran out does not overwrite a newer attempt.
-    OutboundMessage.objects.filter(pk=pk, attempts=record.attempts).update(
+    OutboundMessage.objects.filter(pk=record.pk, attempts=record.attempts).update(
         status=OutboundStatus.SENT, sent_at=now, next_attempt_at=None, error=""
     )
-    return True
 
 
 def _render(record: OutboundMessage) -> None:

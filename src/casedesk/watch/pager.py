@@ -165,7 +165,9 @@ def _enqueue(delivery_id: int) -> None:
 
 @task()
 def deliver_page_task(delivery_id: int) -> bool:
-    """The first attempt, right after the commit; the sweep retries the rest."""
+    """The first attempt, right after the commit; the sweep retries the rest. Safe to run twice
+    (recovery runs a killed worker's task again): `_claim` is a compare-and-set on the delivery's
+    `next_attempt_at`, and receivers drop a delivery id they have seen."""
     return attempt(delivery_id, clock.now())
 
 
