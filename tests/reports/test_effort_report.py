@@ -64,10 +64,13 @@ def test_the_csv_counts_quiet_periods_and_update_attainment(manager_client, hist
 def test_the_page_shows_the_table_and_its_definitions(manager_client, history):
     html = manager_client.get(f"/console/reports/effort/?{RANGE}").content.decode()
     html = " ".join(html.split())
-    assert "<td>Premium</td><td>Sev 1</td><td>3</td><td>3</td><td>3</td>" in html
     assert (
-        "<td>9 h 00 min</td><td>1 h 00 min</td><td>7 h 00 min</td> <td>1</td><td>1</td><td>50.0 %</td>"
+        '<td>Premium · Sev 1</td><td class="num">3</td><td class="num">3</td><td class="num">3</td>'
         in html
+    )
+    assert (
+        '<td class="num">9 h 00 min / 1 h 00 min / 7 h 00 min</td> <td class="num">1 / 1</td>'
+        '<td class="num">50.0 %</td>' in html
     )
     assert "Waiting on the customer does not count." in html
 
