@@ -9,10 +9,9 @@ from casedesk.cases.models import Case
 from casedesk.cases.wording import level_words
 from casedesk.lib import tz
 from casedesk.lib.links import console_case_url
-from casedesk.mail import outbox
 
-from .models import AlertKind, AlertStatus, SlaAlert
-from .notify import message_id
+from .models import AlertKind, SlaAlert
+from .notify import enqueue_alert
 
 
 def _when(t: dt.datetime, zone: str) -> str:
@@ -57,22 +56,5 @@ def body(case: Case, alert: SlaAlert) -> str:
 
 
 def queue_mail(case: Case, alert: SlaAlert, now: dt.datetime) -> None:
-    """Queue the alert's mail in the outbox in the transaction that records the alert."""
-    outbox.enqueue(
-        to=alert.recipients,
-        subject=subject(case, alert),
-        body=body(case, alert),
-        kind=f"effort:{alert.kind}",
-        key=f"alert:{alert.pk}",
-        now=now,
-        case_id=case.pk,
-        tracking_number=case.tracking_number,
-        auto_submitted="auto-generated",
-        extra_headers={"X-Casedesk-Alert": alert.kind},
-        message_id=message_id(alert),
-        reply_to_support=False,
-        nudge=False,
-    )
-    SlaAlert.objects.filter(pk=alert.pk).update(
-        status=AlertStatus.MAILED, message_id=message_id(alert)
-    )
+    """Queue the effort alert's mail in the outbox in the transaction that records the alert."""
+    enqueue_alert(case, alert, now, subject(case, alert), body(case, alert), f"effort:{alert.kind}")

@@ -81,16 +81,23 @@ def body(case: Case, alert: SlaAlert) -> str:
 
 
 def queue_mail(case: Case, alert: SlaAlert, now: dt.datetime) -> None:
-    """Queue the alert's mail in the outbox, in the transaction that records the alert.
+    """Queue the response alert's mail in the outbox, in the transaction that records it."""
+    enqueue_alert(case, alert, now, subject(case, alert), body(case, alert), f"sla:{alert.kind}")
+
+
+def enqueue_alert(
+    case: Case, alert: SlaAlert, now: dt.datetime, subject: str, body: str, kind: str
+) -> None:
+    """Queue an alert's mail (response or effort watch) and mark the alert mailed.
 
     The sweep delivers it in the same pass (no task nudge). The Message-ID is stable per
     alert, so a resend after a crash is the same message to the recipient's mail client.
     """
     outbox.enqueue(
         to=alert.recipients,
-        subject=subject(case, alert),
-        body=body(case, alert),
-        kind=f"sla:{alert.kind}",
+        subject=subject,
+        body=body,
+        kind=kind,
         key=f"alert:{alert.pk}",
         now=now,
         case_id=case.pk,
