@@ -224,6 +224,13 @@ class CaseOut(CaseRowOut):
         description="Support engineers only: Severity 1/2 outside production, in the "
         "definition's words."
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="On opening a case and asking for a severity: the incident quota's standing "
+        "when a quota severity is involved and, when it is used up, that the request will "
+        "likely be declined unless an engineer overrides the quota (GET /subscription shows "
+        "the same before you send).",
+    )
 
 
 class CasePage(Schema):

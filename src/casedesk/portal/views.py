@@ -90,9 +90,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
             _apply_error(form, exc)
         else:
             return _after_open(request, opened)
-    terms = (
-        customers.customer_subscription(contact.customer, clock.now()).terms if allowed else None
-    )
+    sub = customers.customer_subscription(contact.customer, clock.now()) if allowed else None
+    terms = sub.terms if sub else None
     return render(
         request,
         "portal/new_case.html",
@@ -102,6 +101,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
             "why": why,
             "severities": [terms.severity(n) for n in (1, 2, 3, 4)] if terms else [],
             "web_severity": cs.channel_severity(terms, Channel.WEB) if terms else None,
+            "quota": customers.quota_notice(sub, clock.now()) if sub else None,
         },
         status=200 if allowed else 403,
     )
@@ -168,6 +168,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "can_reopen": cs.can_reopen(case, now),
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
+        "quota": customers.quota_notice(case.subscription, now),
         "patches": case.patch_requests.order_by("requested_at"),
         "needed": cs.open_request(case),
         "resolution_text": resolution(case),

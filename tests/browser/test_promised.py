@@ -1,0 +1,43 @@
+"""Issue 17 in headless Chromium: what the terms promise is on the form before the contact
+sends it (the incident quota at 9 and at 10 of 10)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from casedesk.cases.models import Case
+from casedesk.customers import services as customers
+from casedesk.lib import clock
+
+from .test_journey import _login, _shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _use(world, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        customers.charge_incident(
+            world.agent, world.globex_sub, case_ref=f"OLD-{i}", at=clock.now()
+        )
+
+
+def test_the_quota_warning_is_on_the_form_at_9_and_at_10_of_10(browser, live_server, world):
+    _use(world, 9)
+    renews = customers.quota_status(world.globex_sub, clock.now()).renews_on
+    bob = _login(browser, live_server, "bob")
+    bob.goto(f"{live_server.url}/portal/new/")
+    bob.select_option("#id_requested_severity", "1")
+    assert bob.inner_text("#quota") == f"Severity 1 and 2 incidents used: 9 of 10 until {renews}"
+    _shot(bob, "portal-quota-9-of-10")
+
+    _use(world, 1, start=9)
+    bob.goto(f"{live_server.url}/portal/new/")
+    bob.select_option("#id_requested_severity", "1")
+    shown = bob.inner_text("#quota")
+    assert f"10 of 10 until {renews}" in shown
+    assert "will likely be declined unless a support engineer overrides the quota" in shown
+    _shot(bob, "portal-quota-10-of-10")
+    assert not Case.objects.exists()  # all of it before submitting
