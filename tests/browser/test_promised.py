@@ -41,3 +41,26 @@ def test_the_quota_warning_is_on_the_form_at_9_and_at_10_of_10(browser, live_ser
     assert "will likely be declined unless a support engineer overrides the quota" in shown
     _shot(bob, "portal-quota-10-of-10")
     assert not Case.objects.exists()  # all of it before submitting
+
+
+def test_a_severity_1_request_shows_both_clocks_and_the_lane_both_targets(
+    browser, live_server, world
+):
+    alice = _login(browser, live_server, "alice")
+    alice.goto(f"{live_server.url}/portal/new/")
+    alice.select_option("#id_requested_severity", "1")
+    alice.fill("#id_subject", "Payments cluster down")
+    alice.fill("#id_description", "All payment jobs fail since 10:02; no workaround.")
+    alice.click("text=Open the case")
+    alice.wait_for_selector("#submitted")
+    clocks = alice.inner_text("#clocks")
+    assert "Severity 3 now: due " in clocks
+    assert "if an engineer confirms Severity 1: due 1 hour from confirmation" in clocks
+    assert "pages the on-duty engineer" in clocks
+    _shot(alice, "portal-severity-request-both-clocks")
+
+    agent = _login(browser, live_server, "agent")
+    agent.goto(f"{live_server.url}/console/")
+    lane = agent.inner_text("#lane-requests")
+    assert "Sev 3: 1 business day now · Sev 1: 1 hour from confirmation" in lane
+    _shot(agent, "console-lane-request-targets")

@@ -18,6 +18,7 @@ from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
 from casedesk.cases.after_presenters import resolution
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
+from casedesk.cases.request_clocks import request_clocks
 from casedesk.customers import services as customers
 from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import contact_of
@@ -169,6 +170,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
         "quota": customers.quota_notice(case.subscription, now),
+        "clocks": request_clocks(case, now, tz),
         "patches": case.patch_requests.order_by("requested_at"),
         "needed": cs.open_request(case),
         "resolution_text": resolution(case),
