@@ -64,3 +64,24 @@ def test_a_severity_1_request_shows_both_clocks_and_the_lane_both_targets(
     lane = agent.inner_text("#lane-requests")
     assert "Sev 3: 1 business day now · Sev 1: 1 hour from confirmation" in lane
     _shot(agent, "console-lane-request-targets")
+
+
+def test_choosing_an_unsupported_release_warns_before_sending(browser, live_server, world):
+    alice = _login(browser, live_server, "alice")
+    alice.goto(f"{live_server.url}/portal/new/")
+    assert alice.is_hidden("#release-warning")
+    alice.select_option("#id_release", str(world.releases["eol"].pk))
+    alice.wait_for_selector("#release-warning", state="visible")
+    shown = alice.inner_text("#release-warning")
+    assert "DC/OS 1.10.0 reached the end of support" in shown
+    assert "exclusion (d)" in shown and "no longer supported" in shown
+    _shot(alice, "portal-release-out-of-support")
+    alice.select_option("#id_release", str(world.releases["supported"].pk))
+    assert alice.is_hidden("#release-warning")
+    alice.select_option("#id_release", str(world.releases["rc"].pk))
+    assert "not a production release" in alice.inner_text("#release-warning")
+    alice.fill("#id_subject", "Testing the release candidate")
+    alice.fill("#id_description", "The RC's installer stops at step 3.")
+    alice.click("text=Open the case")
+    alice.wait_for_selector("#submitted")  # accepted all the same
+    assert Case.objects.get().version == "2.3.0-rc1"

@@ -20,7 +20,7 @@ from casedesk.cases.after_presenters import resolution
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
 from casedesk.cases.request_clocks import request_clocks
 from casedesk.customers import services as customers
-from casedesk.customers.models import SupportContact
+from casedesk.customers.models import Subscription, SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
@@ -103,9 +103,24 @@ def new_case(request: HttpRequest) -> HttpResponse:
             "severities": [terms.severity(n) for n in (1, 2, 3, 4)] if terms else [],
             "web_severity": cs.channel_severity(terms, Channel.WEB) if terms else None,
             "quota": customers.quota_notice(sub, clock.now()) if sub else None,
+            **_release_warnings(form, sub),
         },
         status=200 if allowed else 403,
     )
+
+
+def _release_warnings(form: NewCaseForm, sub: Subscription | None) -> dict[str, Any]:
+    """The releases the terms exclude, their warnings, and the chosen one's (a re-shown form)."""
+    if sub is None:
+        return {}
+    on = sub.local_date(clock.now())
+    warnings = customers.release_warnings(form.releases, on, sub.terms)
+    chosen = form["release"].value() if form.is_bound else ""
+    return {
+        "release_warnings": warnings,
+        "excluded_releases": [r for r in form.releases if r.pk in warnings],
+        "chosen_warning": warnings.get(int(chosen), "") if str(chosen).isdigit() else "",
+    }
 
 
 def _open_once(

@@ -65,6 +65,7 @@ from .releases import (
     end_of_support,
     release_exclusion,
     release_support_note,
+    release_warnings,
     update_release,
 )
 from .terms_versions import configured_terms_text, current_terms_version, terms_version_for
@@ -116,6 +117,7 @@ __all__ = [
     "refund_incident",
     "release_exclusion",
     "release_support_note",
+    "release_warnings",
     "rename_customer",
     "set_nodes",
     "set_project_description",
