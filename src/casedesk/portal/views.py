@@ -24,7 +24,7 @@ from casedesk.customers.models import Subscription, SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
-from . import submissions
+from . import submissions, subscription_page
 from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityRequestForm
 
 PAGE_SIZE = 25
@@ -284,16 +284,6 @@ def subscription(request: HttpRequest) -> HttpResponse:
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     now = clock.now()
     subs = contact.customer.subscriptions.select_related("terms_version").order_by("-starts_on")
-    rows = [
-        {
-            "sub": sub,
-            "level": sub.level_terms,
-            "limit": customers.contact_limit_text(sub),
-            "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,
-            # "Today" on the terms' calendar, never the UTC date.
-            "current": sub.status_on(sub.local_date(now)) == "current",
-        }
-        for sub in subs
-    ]
+    rows = [subscription_page.subscription_row(sub, contact, now) for sub in subs]
     contacts = contact.customer.contacts.order_by("-is_active", "name")
     return render(request, "portal/subscription.html", {"rows": rows, "contacts": contacts})
