@@ -119,7 +119,8 @@ def _release_warnings(form: NewCaseForm, sub: Subscription | None) -> dict[str, 
     return {
         "release_warnings": warnings,
         "excluded_releases": [r for r in form.releases if r.pk in warnings],
-        "chosen_warning": warnings.get(int(chosen), "") if str(chosen).isdigit() else "",
+        # Matched as text: a posted value is whatever the client sent ("²" is no release id).
+        "chosen_warning": {str(pk): text for pk, text in warnings.items()}.get(str(chosen), ""),
     }
 
 
