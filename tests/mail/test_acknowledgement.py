@@ -97,3 +97,18 @@ def test_it_says_everything_in_words_never_in_the_terms_keys(
     assert "You asked for: Severity 1 — Catastrophic" in text
     assert f"Follow the case in the portal: {BASE}/portal/cases/{case.tracking_number}/" in text
     assert KEYS.search(text) is None, KEYS.search(text)
+
+
+def test_a_severity_1_request_by_mail_is_acknowledged_with_both_clocks(
+    world: Any, smtp: SwitchableSink
+) -> None:
+    # NOW: Monday 2 Mar 2026, 10:00 PST; mail opens at Severity 4 (reasonable efforts on Premium).
+    with clock.pinned(NOW):
+        _open("alice@acme.example", "Sev 1: scheduler down")
+    [ack] = smtp.handler.messages
+    text = _text(ack)
+    assert (
+        "Severity 4 now: no deadline (reasonable efforts); if an engineer confirms Severity 1: "
+        "due 1 hour from confirmation (Mon 02 Mar 2026 11:00 PST if confirmed now)."
+    ) in text
+    assert "a Severity 1 request pages the on-duty engineer now" in text

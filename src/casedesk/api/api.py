@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casedesk import api as package
 
-from . import after, cases, engineers, errors
+from . import after, cases, engineers, errors, subscription
 from .auth import AUTH
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
@@ -22,3 +22,4 @@ errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
 api.add_router("/", after.router)
+api.add_router("/", subscription.router)

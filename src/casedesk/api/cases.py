@@ -31,6 +31,7 @@ from .schemas import (
     ReplyIn,
     SeverityRequestIn,
 )
+from .subscription import case_warnings
 
 router = Router(tags=["cases"])
 
@@ -167,7 +168,9 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
     )
     # Shown from what the service wrote (it checked the contact's entitlement), not read back.
     history = presenters.History(opened.events, opened.attachments)
-    return Status(201, detail(request, opened.case, history))
+    body = detail(request, opened.case, history)
+    body["warnings"] = case_warnings(opened.case, payload.requested_severity, clock.now())
+    return Status(201, body)
 
 
 @router.get("/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="Read a case")
@@ -197,7 +200,9 @@ def request_severity(request: HttpRequest, ref: str, payload: SeverityRequestIn)
     case = case_for(request, ref)
     contact = require_contact(request, "ask for a severity change")
     cs.request_severity_change(contact, case, payload.severity, payload.reason)
-    return detail(request, case_for(request, ref))
+    body = detail(request, case_for(request, ref))
+    body["warnings"] = case_warnings(case, payload.severity, clock.now())
+    return body
 
 
 @router.post("/cases/{ref}/reopen", response={200: CaseOut, **ERRORS})

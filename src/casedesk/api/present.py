@@ -8,6 +8,7 @@ from typing import Any
 from casedesk.cases import after_presenters, presenters
 from casedesk.cases import services as cs
 from casedesk.cases.models import Attachment, Case, PatchRequest
+from casedesk.cases.request_clocks import request_clocks
 from casedesk.terms import sla
 from casedesk.terms.effort_clock import effort_rule, update_rule
 
@@ -147,7 +148,26 @@ def case_detail(
         "effort": effort_block(case, internal=internal, now=now),
         "timeline": [_event(e, case) for e in entries],
         "patches": [patch(p) for p in patches],
+        "request_clocks": request_clocks_block(case, tz, now, history),
         **after_response(case, internal=internal),
+    }
+
+
+def request_clocks_block(
+    case: Case, tz: str, now: dt.datetime, history: presenters.History | None
+) -> dict[str, Any] | None:
+    """Issue 17: a pending severity request's two clocks (None when no request is pending)."""
+    clocks = request_clocks(case, now, tz, history.events if history is not None else None)
+    if clocks is None:
+        return None
+    return {
+        "severity": clocks.severity,
+        "deadline": utc(clocks.deadline),
+        "requested": clocks.requested,
+        "requested_target": clocks.requested_target,
+        "deadline_if_confirmed_now": utc(clocks.if_confirmed_now),
+        "pages_on_duty": clocks.pages,
+        "text": clocks.lines,
     }
 
 

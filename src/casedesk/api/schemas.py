@@ -200,6 +200,21 @@ class CaseRowOut(Schema):
     resolution: str | None = Field(description="How it was resolved (or is scheduled to be).")
 
 
+class RequestClocksOut(Schema):
+    severity: int = Field(description="The severity the case runs on now.")
+    deadline: dt.datetime | None = Field(description="Its response deadline; null: none.")
+    requested: int = Field(description="The severity asked for, waiting for an engineer.")
+    requested_target: str = Field(description='Its target from confirmation, e.g. "1 hour".')
+    deadline_if_confirmed_now: dt.datetime | None = Field(
+        description="The response deadline a confirmation right now would set."
+    )
+    pages_on_duty: bool = Field(description="The request pages the on-duty engineer now.")
+    text: list[str] = Field(
+        description='"Severity 3 now: due …; if an engineer confirms Severity 1: due … from '
+        "confirmation\", in the caller's time zone, and the paging sentence when it applies."
+    )
+
+
 class CaseOut(CaseRowOut):
     description: str
     level: str
@@ -223,6 +238,16 @@ class CaseOut(CaseRowOut):
     environment_flag: str | None = Field(
         description="Support engineers only: Severity 1/2 outside production, in the "
         "definition's words."
+    )
+    request_clocks: RequestClocksOut | None = Field(
+        None, description="While a severity request is pending: both response clocks."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="On opening a case and asking for a severity: the incident quota's standing "
+        "when a quota severity is involved and, when it is used up, that the request will "
+        "likely be declined unless an engineer overrides the quota (GET /subscription shows "
+        "the same before you send).",
     )
 
 

@@ -34,6 +34,7 @@ from casedesk.cases import after_wording
 from casedesk.cases.deadlines import replay
 from casedesk.cases.explain import fmt, receipt_explanation
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
+from casedesk.cases.request_clocks import request_clocks
 from casedesk.cases.wording import level_words, severity_words
 from casedesk.lib import clock
 from casedesk.lib.links import portal_case_url
@@ -283,6 +284,9 @@ def acknowledgement_body(case: Case, refused: Sequence[Sequence[Any]]) -> str:
             "A support engineer will confirm or decline it."
         )
     lines.append(_deadline_line(case.response_deadline, case.contact.time_zone))
+    clocks = request_clocks(case, clock.now(), case.contact.time_zone, just_opened=True)
+    if clocks is not None:
+        lines.append("\n".join(clocks.lines) + "\n")
     if refused:
         lines.append(refused_text(refused))
     lines.append("How the deadline was worked out:\n")

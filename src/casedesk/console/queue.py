@@ -173,6 +173,22 @@ class Row:
     flag: str | None = None  # Severity 1/2 outside production, in the definition's words
     update: tuple[str, str] = ("", "")  # the next public update under update targets: text, css
     quiet: str = ""  # how long a quiet case has gone without engineer activity
+    targets: str = ""  # a pending request: the current and the requested severity's targets
+
+
+def request_targets(case: Case) -> str:
+    """Issue 17: what confirming a pending request would change, next to what holds now."""
+    requested = case.requested_severity
+    terms = case.terms_version.terms
+    if case.severity_request != SeverityRequest.PENDING or requested is None:
+        return ""
+    if case.level not in terms.levels:
+        return ""
+    level = terms.levels[case.level]
+    return (
+        f"Sev {case.severity}: {level.target(case.severity)} now · "
+        f"Sev {requested}: {level.target(requested)} from confirmation"
+    )
 
 
 def row(case: Case, now: dt.datetime) -> Row:
@@ -180,9 +196,18 @@ def row(case: Case, now: dt.datetime) -> Row:
     tz = terms.calendar.timezone
     level = terms.levels[case.level].name if case.level in terms.levels else case.level
     flag = environment_flag(case)
+    targets = request_targets(case)
     if case.response_deadline is None:
         return Row(
-            case, level, "reasonable efforts", "", "no deadline", "", flag, *_effort(case, now)
+            case,
+            level,
+            "reasonable efforts",
+            "",
+            "no deadline",
+            "",
+            flag,
+            *_effort(case, now),
+            targets,
         )
     left = case.response_deadline - now  # durations in UTC
     if case.first_response_at is not None:
@@ -195,7 +220,15 @@ def row(case: Case, now: dt.datetime) -> Row:
         css, text = "ok", f"{duration(left)} left"
     iso = case.response_deadline.isoformat() if case.first_response_at is None else ""
     return Row(
-        case, level, local(case.response_deadline, tz), iso, text, css, flag, *_effort(case, now)
+        case,
+        level,
+        local(case.response_deadline, tz),
+        iso,
+        text,
+        css,
+        flag,
+        *_effort(case, now),
+        targets,
     )
 
 

@@ -41,11 +41,12 @@ class NewCaseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        releases = Release.objects.order_by("product", "-ga_on")
+        # Read once: the choices and the portal's out-of-support warnings list the same rows.
+        self.releases = list(Release.objects.order_by("product", "-ga_on"))
         field = cast(forms.ChoiceField, self.fields["release"])
         field.choices = [("", "— not listed / not sure —")] + [
             (str(r.pk), f"{r.product} {r.version}" + ("" if r.production else " (pre-release)"))
-            for r in releases
+            for r in self.releases
         ]
 
     def chosen_release(self) -> Release | None:

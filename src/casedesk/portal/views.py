@@ -18,12 +18,13 @@ from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
 from casedesk.cases.after_presenters import resolution
 from casedesk.cases.models import OPEN_STATUSES, Attachment, Case, Channel
+from casedesk.cases.request_clocks import request_clocks
 from casedesk.customers import services as customers
-from casedesk.customers.models import SupportContact
+from casedesk.customers.models import Subscription, SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
-from . import submissions
+from . import submissions, subscription_page
 from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityRequestForm
 
 PAGE_SIZE = 25
@@ -90,9 +91,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
             _apply_error(form, exc)
         else:
             return _after_open(request, opened)
-    terms = (
-        customers.customer_subscription(contact.customer, clock.now()).terms if allowed else None
-    )
+    sub = customers.customer_subscription(contact.customer, clock.now()) if allowed else None
+    terms = sub.terms if sub else None
     return render(
         request,
         "portal/new_case.html",
@@ -102,9 +102,26 @@ def new_case(request: HttpRequest) -> HttpResponse:
             "why": why,
             "severities": [terms.severity(n) for n in (1, 2, 3, 4)] if terms else [],
             "web_severity": cs.channel_severity(terms, Channel.WEB) if terms else None,
+            "quota": customers.quota_notice(sub, clock.now()) if sub else None,
+            **_release_warnings(form, sub),
         },
         status=200 if allowed else 403,
     )
+
+
+def _release_warnings(form: NewCaseForm, sub: Subscription | None) -> dict[str, Any]:
+    """The releases the terms exclude, their warnings, and the chosen one's (a re-shown form)."""
+    if sub is None:
+        return {}
+    on = sub.local_date(clock.now())
+    warnings = customers.release_warnings(form.releases, on, sub.terms)
+    chosen = form["release"].value() if form.is_bound else ""
+    return {
+        "release_warnings": warnings,
+        "excluded_releases": [r for r in form.releases if r.pk in warnings],
+        # Matched as text: a posted value is whatever the client sent ("²" is no release id).
+        "chosen_warning": {str(pk): text for pk, text in warnings.items()}.get(str(chosen), ""),
+    }
 
 
 def _open_once(
@@ -168,6 +185,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "can_reopen": cs.can_reopen(case, now),
         "reopen_window": window,
         "patches_refused": customers.patch_refusal(case.subscription),
+        "quota": customers.quota_notice(case.subscription, now),
+        "clocks": request_clocks(case, now, tz),
         "patches": case.patch_requests.order_by("requested_at"),
         "needed": cs.open_request(case),
         "resolution_text": resolution(case),
@@ -266,16 +285,6 @@ def subscription(request: HttpRequest) -> HttpResponse:
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     now = clock.now()
     subs = contact.customer.subscriptions.select_related("terms_version").order_by("-starts_on")
-    rows = [
-        {
-            "sub": sub,
-            "level": sub.level_terms,
-            "limit": customers.contact_limit_text(sub),
-            "quota": customers.quota_status(sub, now) if sub.level_terms.quota else None,
-            # "Today" on the terms' calendar, never the UTC date.
-            "current": sub.status_on(sub.local_date(now)) == "current",
-        }
-        for sub in subs
-    ]
+    rows = [subscription_page.subscription_row(sub, contact, now) for sub in subs]
     contacts = contact.customer.contacts.order_by("-is_active", "name")
     return render(request, "portal/subscription.html", {"rows": rows, "contacts": contacts})

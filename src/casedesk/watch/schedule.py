@@ -16,6 +16,7 @@ from casedesk.cases.models import Case, EventKind, SeverityRequest
 from casedesk.lib import clock
 from casedesk.terms.calendar import BusinessCalendar
 from casedesk.terms.document import Terms
+from casedesk.terms.paging import pages_on_duty
 from casedesk.terms.rules import Rule, rule_for
 
 from .models import AlertKind, CaseWatch, SlaAlert
@@ -87,15 +88,10 @@ def _fraction(rule: Rule, start: dt.datetime, deadline: dt.datetime, f: float) -
 
 def pages(case: Case, terms: Terms) -> bool:
     """Terms + DESIGN: page for Severity 1 (and pending Severity 1 requests) on 24x7 levels."""
-    alerts = terms.alerts
-    level = terms.level(case.level)
-    if level.business_hours_only and not alerts.page_business_hours:
-        return False
-    if case.severity in alerts.page_severities:
+    if pages_on_duty(terms, case.level, case.severity):
         return True
-    return (
-        case.severity_request == SeverityRequest.PENDING
-        and case.requested_severity in alerts.page_severities
+    return case.severity_request == SeverityRequest.PENDING and pages_on_duty(
+        terms, case.level, case.requested_severity
     )
 
 

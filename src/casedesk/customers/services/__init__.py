@@ -57,6 +57,7 @@ from .quota import (
     quota_status,
     refund_incident,
 )
+from .quota_notice import QuotaNotice, quota_notice
 from .releases import (
     add_release,
     check_release_fields,
@@ -64,6 +65,7 @@ from .releases import (
     end_of_support,
     release_exclusion,
     release_support_note,
+    release_warnings,
     update_release,
 )
 from .terms_versions import configured_terms_text, current_terms_version, terms_version_for
@@ -71,6 +73,7 @@ from .terms_versions import configured_terms_text, current_terms_version, terms_
 __all__ = [
     "EntitlementError",
     "QuotaExceeded",
+    "QuotaNotice",
     "QuotaStatus",
     "add_contact",
     "add_release",
@@ -106,6 +109,7 @@ __all__ = [
     "local_date",
     "patch_refusal",
     "quota_applies",
+    "quota_notice",
     "quota_status",
     "reactivate_contact",
     "queue_login_mail",
@@ -113,6 +117,7 @@ __all__ = [
     "refund_incident",
     "release_exclusion",
     "release_support_note",
+    "release_warnings",
     "rename_customer",
     "set_nodes",
     "set_project_description",

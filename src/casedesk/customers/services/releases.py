@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -42,18 +43,36 @@ def release_exclusion(release: Release, on: dt.date, terms: Terms) -> str | None
     return None
 
 
+def _why_excluded(release: Release, on: dt.date, terms: Terms) -> str:
+    if not release.production:
+        return f"{release} is not a production release (a milestone or release candidate)"
+    if on < release.ga_on:
+        return f"{release} is not generally available until {release.ga_on}"
+    return f"{release} reached the end of support on {end_of_support(release, terms)}"
+
+
 def release_support_note(release: Release, on: dt.date, terms: Terms) -> str:
     """One sentence for the agent: supported until when, or which exclusion applies and why."""
     code = release_exclusion(release, on, terms)
     if code is None:
         return f"{release} is supported until {end_of_support(release, terms)}."
-    if not release.production:
-        why = f"{release} is not a production release (a milestone or release candidate)"
-    elif on < release.ga_on:
-        why = f"{release} is not generally available until {release.ga_on}"
-    else:
-        why = f"{release} reached the end of support on {end_of_support(release, terms)}"
+    why = _why_excluded(release, on, terms)
     return f"{why}: exclusion ({code}) applies — {terms.exclusion(code)}"
+
+
+def release_warnings(releases: Iterable[Release], on: dt.date, terms: Terms) -> dict[int, str]:
+    """Issue 17: for each release a contact may choose that falls under an exclusion, the
+    warning shown before the case is sent (keyed by release id). The case is accepted anyway."""
+    warnings = {}
+    for release in releases:
+        code = release_exclusion(release, on, terms)
+        if code is not None:
+            warnings[release.pk] = (
+                f"{_why_excluded(release, on, terms)}. Your terms exclude it from support, "
+                f"exclusion ({code}): “{terms.exclusion(code)}” The case is still accepted; "
+                "an engineer will say what support applies."
+            )
+    return warnings
 
 
 def check_release_fields(

@@ -1,0 +1,61 @@
+"""What a contact is told about the incident quota at the moment they choose a severity.
+
+One copy of the wording, shown by the portal's new-case form, its "Ask for a different severity"
+box and the API, before anything is submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..models import Subscription
+from .quota import QuotaStatus, quota_status
+
+
+@dataclass(frozen=True)
+class QuotaNotice:
+    severities: tuple[int, ...]
+    status: QuotaStatus
+    text: str  # "Severity 1 and 2 incidents used: 9 of 10 until 2027-07-19"
+    warning: str  # what happens to a request now; "" while incidents are left
+
+    @property
+    def exhausted(self) -> bool:
+        return self.status.exhausted
+
+    @property
+    def lines(self) -> list[str]:
+        return [self.text, self.warning] if self.warning else [self.text]
+
+
+def _and(numbers: tuple[int, ...]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _or(numbers: tuple[int, ...]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def quota_notice(subscription: Subscription, at: dt.datetime) -> QuotaNotice | None:
+    """The quota as a contact reads it; None on levels without an incident quota."""
+    quota = subscription.level_terms.quota
+    if quota is None:
+        return None
+    status = quota_status(subscription, at)
+    renews = status.renews_on
+    text = (
+        f"Severity {_and(quota.severities)} incidents used: "
+        f"{status.used} of {status.limit} until {renews}"
+    )
+    warning = ""
+    if status.exhausted:
+        # Intake still accepts the case (nothing is lost); only the faster severity waits.
+        warning = (
+            f"All incidents of this subscription year are used: a request for Severity "
+            f"{_or(quota.severities)} will likely be declined unless a support engineer "
+            f"overrides the quota. The case itself is accepted either way."
+        )
+    return QuotaNotice(quota.severities, status, text, warning)
