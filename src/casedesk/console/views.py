@@ -92,6 +92,7 @@ def _subscription(sub: Subscription, now: dt.datetime) -> dict[str, Any]:
     quota = customers.quota_status(sub, now) if sub.level_terms.quota is not None else None
     return {
         "sub": sub,
+        "description_history": customers.description_history(sub),
         "state": sub.status_on(sub.local_date(now)),
         "level": sub.level_terms,
         "contacts": customers.contact_limit_text(sub),

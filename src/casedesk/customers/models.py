@@ -272,3 +272,25 @@ class ContactEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact.name} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class DescriptionChange(models.Model):
+    """History of a subscription's Project/Application description: who, when, old → new."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="description_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The actor's name as shown then: a contact's login may later be removed.
+    actor_name = models.CharField(max_length=200)
+    old_text = models.TextField(blank=True)
+    new_text = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} description by {self.actor_name} {self.at:%Y-%m-%d}"

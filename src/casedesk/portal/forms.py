@@ -75,3 +75,13 @@ class PatchForm(forms.Form):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="What must the patch fix?"
     )
+
+
+class DescriptionForm(forms.Form):
+    # The length rule lives in the service (one message for every interface); here only a cap.
+    project_description = forms.CharField(
+        label="Project/Application description",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="What it does, which product versions, how many nodes and where they run.",
+    )

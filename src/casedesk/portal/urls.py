@@ -13,4 +13,5 @@ urlpatterns = [
     path("cases/<str:ref>/patch/", views.request_patch, name="request_patch"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("subscription/", views.subscription, name="subscription"),
+    path("subscription/<int:pk>/description/", views.edit_description, name="edit_description"),
 ]

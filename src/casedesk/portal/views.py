@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casedesk.cases import downloads, presenters
@@ -25,7 +26,14 @@ from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
 from . import submissions, subscription_page
-from .forms import NewCaseForm, PatchForm, ReopenForm, ReplyForm, SeverityRequestForm
+from .forms import (
+    DescriptionForm,
+    NewCaseForm,
+    PatchForm,
+    ReopenForm,
+    ReplyForm,
+    SeverityRequestForm,
+)
 
 PAGE_SIZE = 25
 
@@ -282,9 +290,45 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @contact_required
 def subscription(request: HttpRequest) -> HttpResponse:
+    return _subscription_page(request, {})
+
+
+def _subscription_page(
+    request: HttpRequest, forms: dict[int, DescriptionForm], status: int = 200
+) -> HttpResponse:
+    """The page; `forms` holds a subscription's description form bound to what was typed."""
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     now = clock.now()
     subs = contact.customer.subscriptions.select_related("terms_version").order_by("-starts_on")
     rows = [subscription_page.subscription_row(sub, contact, now) for sub in subs]
+    for row in rows:
+        sub = row["sub"]
+        row["description_form"] = forms.get(sub.pk) or DescriptionForm(
+            initial={"project_description": sub.project_description}, prefix=f"d{sub.pk}"
+        )
     contacts = contact.customer.contacts.order_by("-is_active", "name")
-    return render(request, "portal/subscription.html", {"rows": rows, "contacts": contacts})
+    context = {"rows": rows, "contacts": contacts, "min_description": customers.MIN_DESCRIPTION}
+    return render(request, "portal/subscription.html", context, status=status)
+
+
+@require_POST
+@contact_required
+def edit_description(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    # Another organisation's subscription is simply not there (404), as with cases.
+    sub = contact.customer.subscriptions.filter(pk=pk).first()
+    if sub is None:
+        raise Http404("No such subscription.")
+    form = DescriptionForm(request.POST, prefix=f"d{sub.pk}")
+    if form.is_valid():
+        try:
+            customers.edit_project_description(
+                contact, sub, form.cleaned_data["project_description"], clock.now()
+            )
+        except customers.EntitlementError as e:
+            form.add_error("project_description", e.message)
+    if not form.is_valid():
+        # Re-render with the typed text in the box: nothing is lost.
+        return _subscription_page(request, {sub.pk: form}, status=400)
+    messages.success(request, "Project/Application description saved.")
+    return redirect(f"{reverse('portal:subscription')}#sub-{sub.pk}")

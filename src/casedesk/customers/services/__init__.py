@@ -32,6 +32,12 @@ from .contacts import (
     transfer_contact,
     update_contact,
 )
+from .descriptions import (
+    MIN_DESCRIPTION,
+    description_history,
+    description_refusal,
+    edit_project_description,
+)
 from .entitlement import (
     can_open_case,
     customer_subscription,
@@ -121,6 +127,10 @@ __all__ = [
     "rename_customer",
     "set_nodes",
     "set_project_description",
+    "MIN_DESCRIPTION",
+    "description_history",
+    "description_refusal",
+    "edit_project_description",
     "subscription_among",
     "subscription_year",
     "terms_version_for",
