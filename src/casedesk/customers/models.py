@@ -294,3 +294,43 @@ class DescriptionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} description by {self.actor_name} {self.at:%Y-%m-%d}"
+
+
+class ContactRequest(models.Model):
+    """A designated contact's request to transfer their role or add a colleague (issue 17),
+    decided by a support manager; the record keeps who asked, who decided, and when."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "transfer my role"
+        ADD = "add", "add a colleague"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        APPROVED = "approved", "approved"
+        DECLINED = "declined", "declined"
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contact_requests"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requested_by = models.ForeignKey(SupportContact, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    note = models.TextField(blank=True)
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    new_contact = models.ForeignKey(
+        SupportContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="contact_request_status")]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.get_kind_display()} → {self.name} ({self.status})"

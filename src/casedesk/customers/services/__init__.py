@@ -15,6 +15,10 @@ from .accounts import (
     set_project_description,
     update_subscription,
 )
+from .contact_requests import add_refusal as contact_add_refusal
+from .contact_requests import approve as approve_contact_request
+from .contact_requests import ask as ask_contact_change
+from .contact_requests import decline as decline_contact_request
 from .contacts import (
     add_contact,
     check_can_designate,
@@ -127,6 +131,10 @@ __all__ = [
     "rename_customer",
     "set_nodes",
     "set_project_description",
+    "contact_add_refusal",
+    "approve_contact_request",
+    "ask_contact_change",
+    "decline_contact_request",
     "MIN_DESCRIPTION",
     "description_history",
     "description_refusal",
