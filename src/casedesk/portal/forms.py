@@ -85,3 +85,22 @@ class DescriptionForm(forms.Form):
         max_length=5000,
         help_text="What it does, which product versions, how many nodes and where they run.",
     )
+
+
+class ContactRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What you ask",
+        choices=[
+            ("transfer", "Transfer my contact role to a colleague (my access ends)"),
+            ("add", "Add a colleague as another designated contact"),
+        ],
+        widget=forms.RadioSelect,
+        initial="transfer",
+    )
+    name = forms.CharField(label="Colleague's name", max_length=200)
+    email = forms.CharField(label="Colleague's e-mail", max_length=254)
+    note = forms.CharField(
+        label="Note for the support manager",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/<str:ref>/patch/", views.request_patch, name="request_patch"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("subscription/", views.subscription, name="subscription"),
+    path("subscription/contacts/request/", views.contact_request, name="contact_request"),
     path("subscription/<int:pk>/description/", views.edit_description, name="edit_description"),
 ]

@@ -27,6 +27,7 @@ from casedesk.lib import clock
 
 from . import submissions, subscription_page
 from .forms import (
+    ContactRequestForm,
     DescriptionForm,
     NewCaseForm,
     PatchForm,
@@ -36,6 +37,7 @@ from .forms import (
 )
 
 PAGE_SIZE = 25
+RECENT_REQUESTS = 20
 
 
 def contact_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -294,9 +296,13 @@ def subscription(request: HttpRequest) -> HttpResponse:
 
 
 def _subscription_page(
-    request: HttpRequest, forms: dict[int, DescriptionForm], status: int = 200
+    request: HttpRequest,
+    forms: dict[int, DescriptionForm],
+    status: int = 200,
+    contact_form: ContactRequestForm | None = None,
 ) -> HttpResponse:
-    """The page; `forms` holds a subscription's description form bound to what was typed."""
+    """The page; `forms` holds a subscription's description form bound to what was typed,
+    `contact_form` the contact request as typed."""
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     now = clock.now()
     subs = contact.customer.subscriptions.select_related("terms_version").order_by("-starts_on")
@@ -307,7 +313,17 @@ def _subscription_page(
             initial={"project_description": sub.project_description}, prefix=f"d{sub.pk}"
         )
     contacts = contact.customer.contacts.order_by("-is_active", "name")
-    context = {"rows": rows, "contacts": contacts, "min_description": customers.MIN_DESCRIPTION}
+    context = {
+        "rows": rows,
+        "contacts": contacts,
+        "min_description": customers.MIN_DESCRIPTION,
+        "contact_form": contact_form or ContactRequestForm(),
+        # Said on the form before it is sent: an addition at the limit would be declined.
+        "add_refusal": customers.contact_add_refusal(contact, now),
+        "contact_requests": contact.customer.contact_requests.select_related("requested_by")[
+            :RECENT_REQUESTS
+        ],
+    }
     return render(request, "portal/subscription.html", context, status=status)
 
 
@@ -332,3 +348,22 @@ def edit_description(request: HttpRequest, pk: int) -> HttpResponse:
         return _subscription_page(request, {sub.pk: form}, status=400)
     messages.success(request, "Project/Application description saved.")
     return redirect(f"{reverse('portal:subscription')}#sub-{sub.pk}")
+
+
+@require_POST
+@contact_required
+def contact_request(request: HttpRequest) -> HttpResponse:
+    """A contact asks to transfer their role or add a colleague; a support manager decides."""
+    contact: SupportContact = request.contact  # type: ignore[attr-defined]
+    form = ContactRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            customers.ask_contact_change(contact, at=clock.now(), **form.cleaned_data)
+        except customers.EntitlementError as e:
+            form.add_error(None, e.message)
+    if not form.is_valid():
+        return _subscription_page(request, {}, status=400, contact_form=form)
+    messages.success(
+        request, "Request sent. A support manager will decide; you will get a mail either way."
+    )
+    return redirect(f"{reverse('portal:subscription')}#contact-requests")
