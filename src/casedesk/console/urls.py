@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import after_views as after
 from . import case_views as c
+from . import contact_requests as cr
 from . import tasks, views
 
 app_name = "console"
@@ -11,6 +12,9 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<slug:slug>/", views.customer_detail, name="customer"),
+    path("contact-requests/", cr.request_list, name="contact_requests"),
+    path("contact-requests/<int:pk>/approve", cr.approve_view, name="approve_contact_request"),
+    path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),
     path("files/<int:pk>", views.file_download, name="file"),
     path("tasks/", tasks.task_list, name="tasks"),
     path("cases/<str:ref>/", c.case_page, name="case"),

@@ -14,14 +14,17 @@ from casedesk.cases import services as cases
 from casedesk.cases.models import OPEN_STATUSES, Attachment
 from casedesk.customers import services as customers
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, QuotaEntry, Subscription
+from casedesk.customers.roles import is_manager
 from casedesk.lib import clock
 
 from . import queue as q
+from .contact_requests import requests_of
 from .decorators import agent_required
 from .forms import QueueFilterForm
 
 PAGE_SIZE = 50
 RECENT_CASES = 20
+RECENT_REQUESTS = 20
 
 
 @agent_required
@@ -83,6 +86,8 @@ def customer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else DEFAULT_TIME_ZONE,
         "subscriptions": subscriptions,
         "contacts": customer.contacts.order_by("-is_active", "name"),
+        "contact_requests": requests_of(customer)[:RECENT_REQUESTS],
+        "can_decide": is_manager(request.user),
         "cases": customer.cases.select_related("assignee").order_by("-received_at")[:RECENT_CASES],
     }
     return render(request, "console/customer.html", context)
