@@ -36,6 +36,14 @@ def test_it_shows_the_subscription_and_the_contact_limit(agent_client, world):
     assert "Severity 1/2 incidents: unlimited." in html
 
 
+def test_it_says_the_coverage_in_words_not_the_terms_key(agent_client, world):
+    acme = text(agent_client.get("/console/customers/acme/").content.decode())
+    globex = text(agent_client.get("/console/customers/globex/").content.decode())
+    assert "covered 24x7x365 · emergency patches included" in acme
+    assert "covered in business hours · emergency patches not included" in globex
+    assert "business_hours" not in globex
+
+
 def test_it_shows_the_quota_ledger_and_status(agent_client, world):
     case = open_case(world.bob)
     cs.change_severity(world.agent, case, 2, "Outage")
