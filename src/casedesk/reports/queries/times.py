@@ -24,17 +24,11 @@ class _Ints(DbCase):
 
     output_field = IntegerField()
 
-    def get_db_converters(self, connection: Any) -> list[Any]:
-        return []
-
 
 class _IntsOr(Coalesce):
     """COALESCE of integers, handed back as they are."""
 
     output_field = BigIntegerField()
-
-    def get_db_converters(self, connection: Any) -> list[Any]:
-        return []
 
 
 if TYPE_CHECKING:
