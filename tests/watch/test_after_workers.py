@@ -102,7 +102,7 @@ def test_reminders_and_ga_resolutions_happen_once_with_two_workers(world, smtp):
     scheduled = _scheduled_cases(world, now)
     # The ga_on check is a calendar date: a release GA two days ago is out in every zone.
     assert Case.objects.filter(pk__in=scheduled, status="scheduled").count() == N
-    workers = [_worker(smtp), _worker(smtp)]
+    workers = [_worker(smtp, lease=60), _worker(smtp, lease=60)]
     try:
         end = time.monotonic() + 90
         while _sent(EventKind.REMINDED) < N or _sent(EventKind.FIX_RELEASED) < N:

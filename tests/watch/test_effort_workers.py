@@ -84,7 +84,7 @@ def _wait_until(condition, timeout: float = 90) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_it_sends_every_quiet_warning_once_with_two_workers(world, sink):  # noqa: F811
     ids = _quiet_cases(world)
-    workers = [_worker(sink), _worker(sink)]
+    workers = [_worker(sink, lease=60), _worker(sink, lease=60)]
     try:
         _wait_until(lambda: _sent() == N)
     finally:
