@@ -147,7 +147,7 @@ def _late_cases(
     return out, len(rows)
 
 
-_CONTACT_WORDS = {
+_CONTACT_WORDS: dict[str, str] = {
     ContactEvent.Kind.ADDED: "became a designated contact",
     ContactEvent.Kind.DEACTIVATED: "stopped being a designated contact",
     ContactEvent.Kind.REACTIVATED: "became a designated contact again",
