@@ -16,6 +16,7 @@ class StatementYear:
     end: dt.date
     level_name: str
     so_far: bool  # the year holding today: its figures are "so far"
+    patches_included: bool = True  # the level includes emergency patches
 
     @property
     def key(self) -> str:
@@ -37,7 +38,8 @@ def statement_years(customer: Customer, now: dt.datetime) -> list[StatementYear]
         if today < sub.starts_on:
             continue
         for start, end in subscription_years(sub, min(today, sub.ends_on)):
-            years[start] = StatementYear(start, end, sub.level_name, start <= today <= end)
+            patches = sub.level in sub.terms.levels and sub.level_terms.emergency_patches
+            years[start] = StatementYear(start, end, sub.level_name, start <= today <= end, patches)
     return sorted(years.values(), key=lambda y: y.start, reverse=True)
 
 
