@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from casedesk.cases.models import CaseKind, Environment
+from casedesk.cases.services.sections import MAX_SECTION
 from casedesk.core.forms import MultipleFileField
 from casedesk.customers.models import Release
 
@@ -33,7 +34,24 @@ class NewCaseForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea,
         min_length=10,
-        help_text="What happened, what you expected, what you tried.",
+        help_text="What happened, and what you expected to happen.",
+    )
+    # Terms, "Customer Obligations" (i) and (ii): try first, give enough information and data.
+    tried = forms.CharField(
+        label="What have you tried?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_SECTION,
+        help_text="Your support terms ask you to try to solve the problem first: what did you "
+        "try, and what happened?",
+    )
+    diagnostics = forms.CharField(
+        label="Diagnostics (logs, versions, error messages)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_SECTION,
+        help_text="Paste the exact error, versions and short log excerpts here; attach whole "
+        "log files, configurations and screenshots below.",
     )
     attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
     # One-time token: a double submit opens one case (casedesk.portal.submissions).
