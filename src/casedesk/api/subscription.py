@@ -58,6 +58,7 @@ class HoursOut(Schema):
 
 
 class SubscriptionOut(Schema):
+    id: int = Field(description="For /api/subscriptions/{id}/description.")
     level: str
     starts_on: dt.date
     ends_on: dt.date
@@ -108,6 +109,7 @@ def subscription(request: HttpRequest) -> dict[str, Any]:
             "text": notice.text,
         }
     return {
+        "id": sub.pk,
         "level": sub.level_terms.name,
         "starts_on": sub.starts_on,
         "ends_on": sub.ends_on,
