@@ -46,6 +46,10 @@ class ContactRequestOut(Schema):
     decided_at: dt.datetime | None
     decision_reason: str = Field(description="A support manager's reason, when declined.")
 
+    @staticmethod
+    def resolve_requested_by(obj: ContactRequest) -> str:
+        return obj.requested_by.name
+
 
 class DescriptionIn(Schema):
     text: str = Field(
@@ -67,31 +71,16 @@ class DescriptionOut(Schema):
     history: list[DescriptionChangeOut] = Field(description="Every change, newest first.")
 
 
-def _request_out(req: ContactRequest) -> dict[str, Any]:
-    return {
-        "id": req.pk,
-        "kind": req.kind,
-        "status": req.status,
-        "name": req.name,
-        "email": req.email,
-        "note": req.note,
-        "requested_by": req.requested_by.name,
-        "requested_at": req.requested_at,
-        "decided_at": req.decided_at,
-        "decision_reason": req.decision_reason,
-    }
-
-
 @router.get(
     "/contact-requests",
     response={200: list[ContactRequestOut], **ERRORS},
     summary="Your organisation's contact requests",
 )
-def list_contact_requests(request: HttpRequest) -> list[dict[str, Any]]:
+def list_contact_requests(request: HttpRequest) -> list[ContactRequest]:
     """The latest 50, newest first."""
     contact = require_contact(request, "read contact requests")
     reqs = contact.customer.contact_requests.select_related("requested_by")[:RECENT]
-    return [_request_out(r) for r in reqs]
+    return list(reqs)
 
 
 @router.post(
@@ -107,7 +96,7 @@ def ask_contact_change(request: HttpRequest, payload: ContactRequestIn) -> Statu
         req = customers.ask_contact_change(contact, at=clock.now(), **payload.dict())
     except customers.EntitlementError as e:
         raise cs.CaseError(e.message) from None
-    return Status(201, _request_out(req))
+    return Status(201, req)
 
 
 def _subscription(contact: SupportContact, pk: int) -> Subscription:

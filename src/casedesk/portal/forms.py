@@ -12,6 +12,17 @@ from casedesk.customers.models import Release
 SEVERITY_CHOICES = [(1, "Severity 1"), (2, "Severity 2"), (3, "Severity 3"), (4, "Severity 4")]
 
 
+def _section(label: str, rows: int, help_text: str) -> forms.CharField:
+    """An optional text the terms ask for, kept under its heading in the first message."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        max_length=MAX_SECTION,
+        help_text=help_text,
+    )
+
+
 class NewCaseForm(forms.Form):
     requested_severity = forms.TypedChoiceField(
         label="Severity you assign", choices=SEVERITY_CHOICES, coerce=int, initial=3
@@ -37,21 +48,17 @@ class NewCaseForm(forms.Form):
         help_text="What happened, and what you expected to happen.",
     )
     # Terms, "Customer Obligations" (i) and (ii): try first, give enough information and data.
-    tried = forms.CharField(
-        label="What have you tried?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=MAX_SECTION,
-        help_text="Your support terms ask you to try to solve the problem first: what did you "
-        "try, and what happened?",
+    tried = _section(
+        "What have you tried?",
+        3,
+        "Your support terms ask you to try to solve the problem first: what did you try, and "
+        "what happened?",
     )
-    diagnostics = forms.CharField(
-        label="Diagnostics (logs, versions, error messages)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=MAX_SECTION,
-        help_text="Paste the exact error, versions and short log excerpts here; attach whole "
-        "log files, configurations and screenshots below.",
+    diagnostics = _section(
+        "Diagnostics (logs, versions, error messages)",
+        4,
+        "Paste the exact error, versions and short log excerpts here; attach whole log files, "
+        "configurations and screenshots below.",
     )
     attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
     # One-time token: a double submit opens one case (casedesk.portal.submissions).
