@@ -159,7 +159,9 @@ def open_case(request: HttpRequest, payload: OpenCaseIn) -> Status[Any]:
         contact,
         channel=Channel.API,
         subject=payload.subject,
-        description=payload.description,
+        description=cs.with_sections(
+            payload.description, tried=payload.tried, diagnostics=payload.diagnostics
+        ),
         requested_severity=payload.requested_severity,
         product=payload.product,
         version=payload.version,

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from casedesk.cases.services.sections import MAX_SECTION
+
 # The services check severity ranges and empty text, so each refusal carries the service's own
 # sentence; the document states those same rules (json_schema_extra), so a client or a
 # schema-driven fuzzer knows which requests are valid. Severities are strict integers: JSON's
@@ -45,6 +47,19 @@ class OpenCaseIn(Schema):
     kind: CaseKindIn | None = Field(None, description="What the case is about; default unknown.")
     environment: EnvironmentIn | None = Field(
         None, description="Severity 1 and 2 are defined for production; default unknown."
+    )
+    tried: str = Field(
+        "",
+        max_length=MAX_SECTION,
+        description="What you tried before asking (the terms ask customers to try to solve the "
+        "problem first). Stored in the case's first message under “What we tried”.",
+    )
+    diagnostics: str = Field(
+        "",
+        max_length=MAX_SECTION,
+        description="Logs, versions, error messages. Stored in the first message under "
+        "“Diagnostics (logs, versions, error messages)”; attach whole files with "
+        "POST /api/cases/{ref}/attachments.",
     )
 
 

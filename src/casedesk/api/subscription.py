@@ -12,8 +12,11 @@ from pydantic import Field
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case
+from casedesk.cases.wording import coverage_words
 from casedesk.customers import services as customers
+from casedesk.customers.models import Subscription
 from casedesk.lib import clock
+from casedesk.portal import subscription_page
 
 from .caller import ERRORS, require_contact
 
@@ -29,10 +32,41 @@ class QuotaOut(Schema):
     text: str = Field(description='Such as "Severity 1 and 2 incidents used: 9 of 10 until …".')
 
 
+class TargetOut(Schema):
+    severity: int = Field(description="1 to 4.")
+    name: str = Field(description='The terms\' name, such as "Severity 1".')
+    target: str = Field(
+        description='The first response within, such as "1 hour", "1 business day" or '
+        '"reasonable efforts" (no deadline).'
+    )
+    has_deadline: bool = Field(description="False for reasonable efforts: no deadline.")
+
+
+class HolidayOut(Schema):
+    date: dt.date
+    name: str
+
+
+class HoursOut(Schema):
+    coverage: str = Field(description='"24x7x365", or the business hours the level covers.')
+    vendor: str = Field(description='Such as "Mon–Fri 09:00–17:00 America/Los_Angeles, …".')
+    next_business_day: dt.date = Field(description="The vendor's next business day from today.")
+    in_your_zone: str = Field(
+        description="That day's business hours on the contact's clock (their time zone)."
+    )
+    next_holidays: list[HolidayOut] = Field(description="The next holidays the vendor observes.")
+
+
 class SubscriptionOut(Schema):
+    id: int = Field(description="For /api/subscriptions/{id}/description.")
     level: str
     starts_on: dt.date
     ends_on: dt.date
+    response_targets: list[TargetOut] = Field(
+        description="The level's first-response target per severity, counted from receipt "
+        "(or from an engineer's confirmation of a requested severity)."
+    )
+    business_hours: HoursOut
     quota: QuotaOut | None = Field(description="Null on levels without an incident quota.")
     warnings: list[str] = Field(
         description="What to know before choosing a severity: the quota's standing and, when it "
@@ -75,9 +109,27 @@ def subscription(request: HttpRequest) -> dict[str, Any]:
             "text": notice.text,
         }
     return {
+        "id": sub.pk,
         "level": sub.level_terms.name,
         "starts_on": sub.starts_on,
         "ends_on": sub.ends_on,
+        "response_targets": [
+            {k: t[k] for k in ("target", "has_deadline")}
+            | {"severity": t["number"], "name": t["severity"]}
+            for t in subscription_page.response_targets(sub)
+        ],
+        "business_hours": _hours(sub, contact.time_zone, now),
         "quota": quota,
         "warnings": notice.lines if notice else [],
+    }
+
+
+def _hours(sub: Subscription, tz: str, now: dt.datetime) -> dict[str, Any]:
+    hours = subscription_page.business_hours(sub, sub.local_date(now), tz)
+    return {
+        "coverage": coverage_words(sub.level_terms, sub.terms),
+        "vendor": hours["vendor"],
+        "next_business_day": hours["day"],
+        "in_your_zone": hours["yours"],
+        "next_holidays": [{"date": d, "name": n} for d, n in hours["holidays"]],
     }

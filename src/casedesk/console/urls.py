@@ -5,6 +5,7 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
+from . import statement_views as st
 from . import tasks, views
 
 app_name = "console"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<slug:slug>/", views.customer_detail, name="customer"),
+    path("customers/<slug:slug>/statement/", st.statement, name="statement"),
+    path("customers/<slug:slug>/statement/mail", st.mail_statement, name="mail_statement"),
     path("contact-requests/", cr.request_list, name="contact_requests"),
     path("contact-requests/<int:pk>/approve", cr.approve_view, name="approve_contact_request"),
     path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),

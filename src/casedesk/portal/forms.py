@@ -5,10 +5,22 @@ from typing import Any, cast
 from django import forms
 
 from casedesk.cases.models import CaseKind, Environment
+from casedesk.cases.services.sections import MAX_SECTION
 from casedesk.core.forms import MultipleFileField
 from casedesk.customers.models import Release
 
 SEVERITY_CHOICES = [(1, "Severity 1"), (2, "Severity 2"), (3, "Severity 3"), (4, "Severity 4")]
+
+
+def _section(label: str, rows: int, help_text: str) -> forms.CharField:
+    """An optional text the terms ask for, kept under its heading in the first message."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        max_length=MAX_SECTION,
+        help_text=help_text,
+    )
 
 
 class NewCaseForm(forms.Form):
@@ -33,7 +45,20 @@ class NewCaseForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea,
         min_length=10,
-        help_text="What happened, what you expected, what you tried.",
+        help_text="What happened, and what you expected to happen.",
+    )
+    # Terms, "Customer Obligations" (i) and (ii): try first, give enough information and data.
+    tried = _section(
+        "What have you tried?",
+        3,
+        "Your support terms ask you to try to solve the problem first: what did you try, and "
+        "what happened?",
+    )
+    diagnostics = _section(
+        "Diagnostics (logs, versions, error messages)",
+        4,
+        "Paste the exact error, versions and short log excerpts here; attach whole log files, "
+        "configurations and screenshots below.",
     )
     attachments = MultipleFileField(required=False, help_text="Logs, screenshots, configs.")
     # One-time token: a double submit opens one case (casedesk.portal.submissions).

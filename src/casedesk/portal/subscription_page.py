@@ -14,14 +14,22 @@ from casedesk.terms import hours
 HOLIDAYS_SHOWN = 5
 
 
-def _targets(sub: Subscription) -> list[dict[str, str]]:
+def response_targets(sub: Subscription) -> list[dict[str, Any]]:
+    """The level's first-response target per severity (the portal's page and the API)."""
     terms, level = sub.terms, sub.level_terms
     return [
-        {"severity": terms.severity(n).name, "target": str(level.target(n))} for n in (1, 2, 3, 4)
+        {
+            "number": n,
+            "severity": terms.severity(n).name,
+            "target": str(level.target(n)),
+            "has_deadline": level.target(n).has_deadline,
+        }
+        for n in (1, 2, 3, 4)
     ]
 
 
-def _hours(sub: Subscription, on: dt.date, tz: str) -> dict[str, Any]:
+def business_hours(sub: Subscription, on: dt.date, tz: str) -> dict[str, Any]:
+    """The vendor's hours, that next business day's hours in `tz`, the next holidays."""
     cal = sub.terms.calendar
     day = hours.next_business_day(cal, on)
     return {
@@ -49,6 +57,6 @@ def subscription_row(
         "quota": notice,
         "ledger": _ledger(sub, notice.status) if notice else [],
         "current": sub.status_on(on) == "current",
-        "targets": _targets(sub),
-        "hours": _hours(sub, on, contact.time_zone),
+        "targets": response_targets(sub),
+        "hours": business_hours(sub, on, contact.time_zone),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import statement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("subscription/", views.subscription, name="subscription"),
     path("subscription/contacts/request/", views.contact_request, name="contact_request"),
     path("subscription/<int:pk>/description/", views.edit_description, name="edit_description"),
+    path("statement/", statement_views.statement, name="statement"),
 ]

@@ -145,7 +145,11 @@ def _open_once(
             contact,
             channel=Channel.WEB,
             subject=form.cleaned_data["subject"],
-            description=form.cleaned_data["description"],
+            description=cs.with_sections(
+                form.cleaned_data["description"],
+                tried=form.cleaned_data["tried"],
+                diagnostics=form.cleaned_data["diagnostics"],
+            ),
             requested_severity=form.cleaned_data["requested_severity"],
             product=release.product if release else "",
             version=release.version if release else "",

@@ -20,6 +20,7 @@ from .intake import (
 from .patches import deliver_patch, request_patch
 from .resolve import resolve, resolve_released
 from .responses import add_note, respond
+from .sections import with_sections
 from .severity import (
     change_severity,
     confirm_severity_request,
@@ -68,4 +69,5 @@ __all__ = [
     "resolve_released",
     "respond",
     "set_status",
+    "with_sections",
 ]

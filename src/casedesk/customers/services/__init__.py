@@ -78,6 +78,7 @@ from .releases import (
     release_warnings,
     update_release,
 )
+from .statements import mail_statement, statement_recipients
 from .terms_versions import configured_terms_text, current_terms_version, terms_version_for
 
 __all__ = [
@@ -140,6 +141,8 @@ __all__ = [
     "description_refusal",
     "edit_project_description",
     "subscription_among",
+    "mail_statement",
+    "statement_recipients",
     "subscription_year",
     "terms_version_for",
     "transfer_contact",

@@ -25,6 +25,7 @@ from .attainment import COUNT_FIELDS, Attainment, Row, attainment
 from .cases import CASE_COLUMNS, CASE_OUTCOMES, case_rows, case_rows_query
 from .changes import ExclusionRow, SeverityRow, exclusions, severity_changes
 from .definitions import DEFINITIONS
+from .kinds import KindRow, kind_counts
 from .quota import LedgerLine, QuotaYear, quota_use
 from .resolution import RESOLUTION_COLUMNS, ResolutionRow, resolution_times
 from .scope import Filters, TermsIndex, cases_in, default_range, terms_index
@@ -39,6 +40,7 @@ __all__ = [
     "DEFINITIONS",
     "Attainment",
     "ExclusionRow",
+    "KindRow",
     "Filters",
     "LedgerLine",
     "QuotaYear",
@@ -51,6 +53,7 @@ __all__ = [
     "cases_in",
     "default_range",
     "exclusions",
+    "kind_counts",
     "quota_use",
     "severity_changes",
     "terms_index",

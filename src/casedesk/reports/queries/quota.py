@@ -79,12 +79,13 @@ def quota_use(on: dt.date, customer_id: int | None = None) -> list[QuotaYear]:
     for sub in limited:
         quota = sub.level_terms.quota
         assert quota is not None
-        for start, end in _years(sub, min(on, sub.ends_on)):
+        for start, end in subscription_years(sub, min(on, sub.ends_on)):
             out.append(QuotaYear(sub, start, end, quota.limit, ledger.get((sub.pk, start), [])))
     return out
 
 
-def _years(sub: Subscription, last: dt.date) -> Iterable[tuple[dt.date, dt.date]]:
+def subscription_years(sub: Subscription, last: dt.date) -> Iterable[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each of the subscription's years up to the one holding `last`."""
     start, end = subscription_year(sub, sub.starts_on)
     yield start, end
     while end < last:
