@@ -115,5 +115,5 @@ def _record_both(
     agent: AbstractBaseUser, a: Case, b: Case, kind: str, at: dt.datetime, **data: str
 ) -> None:
     # Internal: a link may name another customer's case, which the contacts must not see.
-    record(a, kind, agent, at, public=False, case=b.tracking_number, **data)
-    record(b, kind, agent, at, public=False, case=a.tracking_number, **data)
+    record(a, kind, agent, at, public=False, other=b.tracking_number, **data)
+    record(b, kind, agent, at, public=False, other=a.tracking_number, **data)
