@@ -32,7 +32,10 @@ def test_a_link_shows_on_both_cases_and_both_record_it(world):
     assert _refs(world.agent, b) == [(a.tracking_number, "Possible duplicate")]
     assert _refs(world.alice.user, a) == [(b.tracking_number, "Possible duplicate")]
     linked = a.events.get(kind=EventKind.LINKED)
-    assert (linked.public, linked.data) == (False, {"other": b.tracking_number, "link": "duplicate"})
+    assert (linked.public, linked.data) == (
+        False,
+        {"other": b.tracking_number, "link": "duplicate"},
+    )
     assert b.events.filter(kind=EventKind.LINKED).exists()
 
 
