@@ -9,25 +9,27 @@ from casedesk.cases.models import CaseLink
 from .forms import ConsoleForm
 
 
+def _case_ref(label: str, missing: str, help_text: str = "") -> forms.CharField:
+    """A tracking number typed by hand (the service says when no such case exists)."""
+    widget = forms.TextInput(attrs={"placeholder": "CASE-12"})
+    messages = {"required": missing}
+    return forms.CharField(
+        label=label, max_length=40, widget=widget, help_text=help_text, error_messages=messages
+    )
+
+
 class LinkForm(ConsoleForm):
     key = "link"
-    other = forms.CharField(
-        label="Case to link",
-        max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": "CASE-12"}),
-        error_messages={"required": "Give the tracking number of the case to link."},
-    )
+    other = _case_ref("Case to link", "Give the tracking number of the case to link.")
     kind = forms.ChoiceField(label="Link", choices=CaseLink.Kind.choices)
 
 
 class MergeForm(ConsoleForm):
     key = "merge"
-    into = forms.CharField(
-        label="Merge this case into",
-        max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": "CASE-12"}),
-        help_text="An open case of the same customer that this one duplicates.",
-        error_messages={"required": "Give the tracking number of the case to merge into."},
+    into = _case_ref(
+        "Merge this case into",
+        "Give the tracking number of the case to merge into.",
+        "An open case of the same customer that this one duplicates.",
     )
     note = forms.CharField(
         label="Note for the customer (optional)",

@@ -311,7 +311,8 @@ def customer_reply(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if _merged(case):  # issue 18: the conversation goes on where it was merged
-            original = Case.objects.get(pk=case.duplicate_of_id)
+            original = case.duplicate_of
+            assert original is not None  # `_merged` says so
             return customer_reply(
                 contact,
                 original,

@@ -81,7 +81,7 @@ def link_cases(
     try:
         with transaction.atomic():
             link = CaseLink.objects.create(
-                low=low, high=high, kind=kind, created_by=agent, created_at=at
+                low=low, high=high, kind=kind, created_by_id=agent.pk, created_at=at
             )
             _record_both(agent, case, other, EventKind.LINKED, at, link=kind)
     except IntegrityError:  # the unique pair: linked before, or just now by someone else
