@@ -35,6 +35,7 @@ def test_the_duplicate_says_merged_into_with_a_link(client, merged):
         f'Merged into <a href="/portal/cases/{original.tracking_number}/">'
         f"{original.tracking_number}</a> (Scheduler down)"
     ) in page
+    assert "This case is closed as a duplicate: reply on" in page
     with clock.pinned(AT):
         target = unescape(client.get(f"/portal/cases/{original.tracking_number}/").content.decode())
     assert f"Merged from {duplicate.tracking_number} (Jobs stuck)" in target
