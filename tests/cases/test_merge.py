@@ -165,6 +165,7 @@ def test_the_incident_is_charged_once_in_the_ledger_and_the_report(world):
         f"Both cases are charged a Severity 1/2 incident: {duplicate.tracking_number}'s charge "
         "is refunded, so the incident counts once."
     )
+    assert plan.lines()[4] == "bob@globex.example is told by mail."
 
     merged = cs.merge_cases(world.agent, duplicate, original.tracking_number, at=LATER)
 

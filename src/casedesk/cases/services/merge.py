@@ -63,8 +63,12 @@ class MergePlan:
                 f"Both cases are charged a Severity {_severities(self.target)} incident: {dup}'s "
                 "charge is refunded, so the incident counts once."
             )
-        told = sorted({self.duplicate.contact.email, self.target.contact.email})
-        lines.append(f"{' and '.join(told)} {'is' if len(told) == 1 else 'are'} told by mail.")
+        contacts = (self.duplicate.contact, self.target.contact)
+        told = sorted({c.email for c in contacts if c.is_active})  # as notifications mail
+        if told:
+            lines.append(f"{' and '.join(told)} {'is' if len(told) == 1 else 'are'} told by mail.")
+        else:
+            lines.append("Nobody is mailed: neither case's contact is active any more.")
         return lines
 
 
