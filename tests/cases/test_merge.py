@@ -138,6 +138,11 @@ def test_it_refuses_a_target_that_is_itself_merged_and_unknown_cases(world):
         f"{second.tracking_number} is itself a duplicate of {first.tracking_number}; merge "
         f"{third.tracking_number} into {first.tracking_number} instead."
     )
+    with pytest.raises(cs.CaseError) as info:
+        cs.merge_cases(world.agent, first, second.tracking_number, at=LATER)
+    assert info.value.message == (
+        f"{second.tracking_number} was merged into {first.tracking_number} already."
+    )
     with pytest.raises(cs.CaseError, match=r"^No case CASE-999999; check the tracking number\.$"):
         cs.merge_cases(world.agent, third, "case-999999", at=LATER)
 

@@ -46,6 +46,7 @@ def test_merging_two_cases_into_each_other_at_once_merges_one(world):
         ]
     )
     assert len(errors) == 1 and isinstance(errors[0], cs.CaseError), errors
+    assert errors[0].message.endswith("already.")  # "CASE-x was merged into CASE-y already."
     statuses = sorted(Case.objects.values_list("status", flat=True))
     assert statuses == sorted([Status.CLOSED, Status.NEW])
     merged = Case.objects.get(status=Status.CLOSED)

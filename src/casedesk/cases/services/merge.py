@@ -98,6 +98,8 @@ def merge_refusal(duplicate: Case, target: Case) -> str | None:
             f"{into} is {target.customer.name}'s case and {dup} is {duplicate.customer.name}'s: "
             "only cases of the same customer can be merged. Link them as related instead."
         )
+    if target.duplicate_of_id == duplicate.pk:
+        return f"{into} was merged into {dup} already."
     if target.duplicate_of_id is not None:
         original = target.duplicate_of.tracking_number  # type: ignore[union-attr]
         return f"{into} is itself a duplicate of {original}; merge {dup} into {original} instead."
@@ -179,9 +181,12 @@ def merge_cases(
 
 def _locked(duplicate: Case, target: Case) -> tuple[Case, Case]:
     """Both cases, re-read under a row lock taken in id order."""
+    # Not `duplicate_of` through a join: on PostgreSQL a row re-read after waiting for its lock
+    # keeps the joined columns of the snapshot, so a pointer set by the merge that held the lock
+    # would come with a NULL case. Read lazily, it is the committed one.
     rows = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("customer", "subscription", "contact", "terms_version", "duplicate_of")
+        .select_related("customer", "subscription", "contact", "terms_version")
         .filter(pk__in=[duplicate.pk, target.pk])
         .order_by("pk")
     )
