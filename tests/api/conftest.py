@@ -54,6 +54,10 @@ class Caller:
         )
         return self._checked("POST", path, response)
 
+    def delete(self, path: str) -> Any:
+        response = self.client.delete(path, headers=self._headers())
+        return self._checked("DELETE", path, response)
+
     def upload(self, path: str, **data: Any) -> Any:
         response = self.client.post(path, data, headers=self._headers())
         return self._checked("POST", path, response)

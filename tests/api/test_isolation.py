@@ -35,6 +35,10 @@ BODIES: dict[tuple[str, str], dict] = {
     ("post", "/api/cases/{ref}/classification"): {"kind": "problem"},
     ("post", "/api/cases/{ref}/info-requests"): {"items": ["logs"]},
     ("post", "/api/cases/{ref}/resolution"): {"how": "answered"},
+    ("get", "/api/cases/{ref}/links"): {},
+    ("post", "/api/cases/{ref}/links"): {"case": "CASE-1"},
+    ("delete", "/api/cases/{ref}/links/{other}"): {},
+    ("post", "/api/cases/{ref}/merge"): {"into": "CASE-1"},
 }
 
 
@@ -63,9 +67,12 @@ def _call(caller, method, template, case, ref):  # type: ignore[no-untyped-def]
         else PatchRequest.objects.filter(case=case).values_list("pk", flat=True).first()
     )
     path = template.replace("{ref}", str(ref)).replace("{pk}", str(pk or 1))
+    path = path.replace("{other}", "CASE-1")
     body = BODIES[(method, template)]
     if method == "get":
         return caller.get(path)
+    if method == "delete":
+        return caller.delete(path)
     if template.endswith("/attachments"):
         return caller.upload(path, file=SimpleUploadedFile("x.txt", b"x"), **body)
     return caller.post(path, body)

@@ -42,6 +42,13 @@ Support engineers (they also read any case and list all cases above):
   POST /api/cases/{ref}/exclusion              close as out of scope: {"code", "reason"}
   POST /api/cases/{ref}/patch-requests/{id}/delivery
   POST /api/cases/{ref}/attachments            with body; internal=true makes it a note
+  GET  /api/cases/{ref}/links                  linked cases (contacts: their organisation's only)
+  POST /api/cases/{ref}/links                  link another case: {"case", "kind": related or
+                                               duplicate}; shown on both cases
+  DELETE /api/cases/{ref}/links/{other}        remove the link
+  POST /api/cases/{ref}/merge                  merge this duplicate into {"into", "note"} (same
+                                               customer): messages and files copied there, this
+                                               one closed as a duplicate, quota charged once
 
 Errors are JSON `{"detail": sentence, "field": name or null}`: 400 for a refusal or invalid
 input (schema errors add `errors`, one sentence per field), 401 without a valid token, 403 when

@@ -55,5 +55,16 @@ def render(event: CaseEvent) -> str:
             f"Case {number} will be fixed in release {data.get('release')}, planned to be "
             f"generally available on {data.get('ga_on')}. We will tell you when it is.\n{note}"
         )
+    if data.get("merged_into"):
+        return merged_text(number, data["merged_into"]) + note
     reason = f"\nReason: {event.reason}\n" if event.reason else ""
     return f"Case {number} is {resolution_words(data)}.\n{note}{reason}"
+
+
+def merged_text(number: str, into: str) -> str:
+    """The duplicate's mail: where the conversation goes on (issue 18)."""
+    return (
+        f"Case {number} reports the same problem as case {into}, so it was merged into "
+        f"{into} and closed. Its messages and files are part of case {into} now; please follow "
+        f"and reply on case {into}.\n"
+    )

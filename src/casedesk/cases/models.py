@@ -233,6 +233,11 @@ class EventKind(models.TextChoices):
     REMINDED = "reminded", "Customer reminded"
     RESOLVED = "resolved", "Resolved"
     FIX_RELEASED = "fix_released", "Fix released"
+    # Issue 18: linking and merging (cases.services.links, cases.services.merge).
+    MERGED = "merged", "Merged from another case"
+    LINKED = "linked", "Linked to another case"
+    UNLINKED = "unlinked", "Link to another case removed"
+    QUOTA_REFUNDED = "quota_refunded", "Incident refunded to quota"
 
 
 class CaseEvent(models.Model):
@@ -381,3 +386,36 @@ class WaitingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} for {self.request_id}"
+
+
+class CaseLink(models.Model):
+    """Two cases an engineer linked (issue 18). Symmetric: stored once, lower id first, and
+    shown on both cases. Related cases may belong to different customers (engineers only)."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", "Related"
+        DUPLICATE = "duplicate", "Possible duplicate"
+
+    low = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    high = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RELATED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One link per pair, whichever case it was made from (the ids are stored in order).
+            models.UniqueConstraint(fields=["low", "high"], name="case_link_once"),
+            models.CheckConstraint(
+                condition=models.Q(low__lt=models.F("high")), name="case_link_ordered"
+            ),
+        ]
+        indexes = [
+            # A case's links where it is the higher id (the unique index serves `low`).
+            models.Index(fields=["high"], name="case_link_high"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} {self.kind} {self.high_id}"

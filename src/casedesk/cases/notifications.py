@@ -50,6 +50,7 @@ MAILED_KINDS = frozenset(
         EventKind.STATUS_CHANGED,
         EventKind.EXCLUDED,
         EventKind.PATCH_DELIVERED,
+        EventKind.MERGED,
         *after_wording.KINDS,
     }
 )
@@ -242,6 +243,12 @@ def render_event(event: CaseEvent) -> str:
     if event.kind == EventKind.STATUS_CHANGED:
         label = Status(data["to"]).label.lower()
         return f"Case {number} is now {label}.\n{reason}"
+    if event.kind == EventKind.MERGED:
+        return (
+            f"Case {data.get('source')} ({data.get('subject')}) reports the same problem as "
+            f"case {number}, so it was merged into {number}: its messages and files are part "
+            f"of case {number} now, and the work goes on here.\n"
+        )
     if event.kind == EventKind.EXCLUDED:
         return (
             f"Case {number} was closed as out of scope under exclusion ({data.get('code')}) of "

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from casedesk.cases.explain import explain_lines
+from casedesk.cases.link_presenters import link_summary
 from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind, PatchRequest
 from casedesk.lib.tz import local_text
 from casedesk.terms import sla
@@ -32,6 +33,8 @@ def duration(delta: dt.timedelta) -> str:
 
 def _summary(event: CaseEvent) -> str:
     d = event.data
+    if linked := link_summary(event):
+        return linked
     match event.kind:
         case EventKind.RECEIVED:
             return f"Opened via {d.get('channel', '')} at Severity {d.get('severity')}"

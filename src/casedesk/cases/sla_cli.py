@@ -14,6 +14,7 @@ from casedesk.cases.deadlines import drift
 from casedesk.cases.effort import EffortFields, effort_drift
 from casedesk.cases.effort_presenters import effort_lines
 from casedesk.cases.explain import explain_lines, fmt
+from casedesk.cases.merge_explain import merge_lines
 from casedesk.cases.models import Case, CaseEvent, EventKind
 from casedesk.cases.presenters import duration
 from casedesk.cases.services.access import normal_ref
@@ -48,6 +49,7 @@ def explain_case(stdout: SupportsWrite[str], ref: str) -> None:
     now = clock.now()
     tz = case.terms_version.terms.calendar.timezone
     extra = [*waiting_lines(case, events, now), *_resolution_lines(case, events)]
+    extra += merge_lines(events, tz)
     effort = ["", *effort_lines(case, tz, now)]
     stdout.write("\n".join([*explain_lines(case), *extra, *effort]))
 

@@ -5,6 +5,7 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
+from . import link_views as links
 from . import statement_views as st
 from . import tasks, views
 
@@ -34,4 +35,7 @@ urlpatterns = [
     path("cases/<str:ref>/classify", after.classify_view, name="classify"),
     path("cases/<str:ref>/ask", after.ask_view, name="ask"),
     path("cases/<str:ref>/resolve", after.resolve_view, name="resolve"),
+    path("cases/<str:ref>/links", links.link_view, name="link"),
+    path("cases/<str:ref>/links/<str:other>/remove", links.unlink_view, name="unlink"),
+    path("cases/<str:ref>/merge", links.merge_view, name="merge"),
 ]

@@ -242,7 +242,13 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
         landed = cs.customer_reply(
             contact, case, body=data["body"], attachments=data["attachments"], channel=Channel.WEB
         )
-        if landed.pk != case.pk:
+        if landed.pk == case.duplicate_of_id:
+            messages.info(
+                request,
+                f"{case.tracking_number} was merged into {landed.tracking_number}; your reply "
+                "was added there.",
+            )
+        elif landed.pk != case.pk:
             messages.info(
                 request,
                 f"{case.tracking_number} was closed too long ago; your reply opened {landed.tracking_number}.",

@@ -17,6 +17,8 @@ from .intake import (
     open_case_recorded,
     reopen,
 )
+from .links import LinkedCase, link_cases, links_of, unlink_cases
+from .merge import Merged, MergePlan, merge_cases, merge_refusal, merged_into, plan_merge
 from .patches import deliver_patch, request_patch
 from .resolve import resolve, resolve_released
 from .responses import add_note, respond
@@ -34,6 +36,9 @@ from .waiting import ask_customer, open_request, remind_due
 __all__ = [
     "CaseError",
     "CaseNotFound",
+    "LinkedCase",
+    "MergePlan",
+    "Merged",
     "Forbidden",
     "NotEntitled",
     "Opened",
@@ -57,6 +62,13 @@ __all__ = [
     "drift",
     "find_case_by_message_ids",
     "find_case_by_ref",
+    "link_cases",
+    "links_of",
+    "merge_cases",
+    "merge_refusal",
+    "merged_into",
+    "plan_merge",
+    "unlink_cases",
     "open_case",
     "open_case_recorded",
     "open_request",

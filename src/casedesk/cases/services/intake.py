@@ -310,6 +310,18 @@ def customer_reply(
     files.check_sizes(attachments)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        if _merged(case):  # issue 18: the conversation goes on where it was merged
+            original = case.duplicate_of
+            assert original is not None  # `_merged` says so
+            return customer_reply(
+                contact,
+                original,
+                body=body,
+                received_at=received_at,
+                message_id=message_id,
+                attachments=attachments,
+                channel=channel,
+            )
         if not case.is_open:
             if not _within_reopen_window(case, received_at):
                 return open_case(
@@ -346,7 +358,12 @@ def customer_reply(
 
 def can_reopen(case: Case, at: dt.datetime) -> bool:
     """May the customer still reopen this finished case at `at`? (The terms' reopen window.)"""
-    return not case.is_open and _within_reopen_window(case, at)
+    return not case.is_open and not _merged(case) and _within_reopen_window(case, at)
+
+
+def _merged(case: Case) -> bool:
+    """Closed as a duplicate (merged, or resolved so and closed): its original carries on."""
+    return case.status == Status.CLOSED and case.duplicate_of_id is not None
 
 
 def _within_reopen_window(case: Case, at: dt.datetime) -> bool:
@@ -387,6 +404,11 @@ def reopen(
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.is_open:
             raise CaseError(f"{case.tracking_number} is still open; reply to it instead.")
+        if _merged(case):
+            raise CaseError(
+                f"{case.tracking_number} was closed as a duplicate of "
+                f"{case.duplicate_of.tracking_number}; reply on that case instead."  # type: ignore[union-attr]
+            )
         if not _within_reopen_window(case, at):
             days = case.terms_version.terms.cases.reopen_window_days
             raise CaseError(

@@ -169,6 +169,21 @@ def _exceeded(subscription: Subscription, status: QuotaStatus) -> str:
     )
 
 
+def _charged_years(subscription: Subscription, case_ref: str) -> Any:
+    """The years (as `{"year_start": ...}` rows) in which `case_ref` holds a net charge."""
+    return (
+        QuotaEntry.objects.filter(subscription=subscription, case_ref=case_ref)
+        .values("year_start")
+        .annotate(net=_NET)
+        .filter(net__gt=0)
+    )
+
+
+def holds_charge(subscription: Subscription, case_ref: str) -> bool:
+    """Does `case_ref` hold an incident charge (not refunded) in any subscription year?"""
+    return bool(_charged_years(subscription, case_ref).exists())
+
+
 def refund_incident(
     actor: Any, subscription: Subscription, *, case_ref: str, at: dt.datetime, reason: str
 ) -> QuotaEntry | None:
@@ -183,13 +198,7 @@ def refund_incident(
         raise EntitlementError("A refund needs a reason; say why the incident is given back.")
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        years = (
-            QuotaEntry.objects.filter(subscription=subscription, case_ref=case_ref)
-            .values("year_start")
-            .annotate(net=_NET)
-            .filter(net__gt=0)
-            .order_by("-year_start")
-        )
+        years = _charged_years(subscription, case_ref).order_by("-year_start")
         if not years:
             raise EntitlementError(
                 f"{case_ref} holds no incident charge on {subscription.customer.name}'s "
