@@ -27,7 +27,7 @@ from .changes import ExclusionRow, SeverityRow, exclusions, severity_changes
 from .definitions import DEFINITIONS
 from .quota import LedgerLine, QuotaYear, quota_use
 from .resolution import RESOLUTION_COLUMNS, ResolutionRow, resolution_times
-from .scope import Filters, TermsIndex, cases_in, default_range, terms_index
+from .scope import Filters, TermsIndex, cases_in, data_span, default_range, terms_index
 
 __all__ = [
     "RESOLUTION_COLUMNS",
@@ -49,6 +49,7 @@ __all__ = [
     "case_rows",
     "case_rows_query",
     "cases_in",
+    "data_span",
     "default_range",
     "exclusions",
     "quota_use",
