@@ -30,11 +30,12 @@ from casedesk.lib.inputs import parse_id
 from casedesk.lib.replica import current_read_alias, reads_from_replica
 
 from . import queries as q
+from . import visuals
 from .charts import monthly_attainment
 from .queries.effort import DEFINITIONS as EFFORT_DEFINITIONS
 from .queries.effort import csv_lines, effort_report
 from .ranges import clamp_to_data
-from .tables import GROUPINGS, table
+from .tables import GROUPINGS, severity_table, table
 
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
 # the date arithmetic (9999-12-31 + 1 day) or ask for thousands of monthly rows.
@@ -129,13 +130,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "level")
     if by not in GROUPINGS:
         by = "level"
+    severity = q.severity_changes(f, result)
+    if request.GET.get("format") == "csv" and request.GET.get("by") == "severity-changes":
+        return _csv_response(severity_table(severity), f"severity-changes-{f.start}-{f.end}.csv")
     if request.GET.get("format") == "csv":
         return _csv_response(table(result, by), f"attainment-by-{by}-{f.start}-{f.end}.csv")
     context = {
         "f": f,
         "form": form,
         "result": result,
-        "severity": q.severity_changes(f, result),
+        "severity": severity,
+        "heatmap": visuals.heatmap(result, terms),
+        "severities": visuals.SEVERITIES,
+        "customer_chart": visuals.customer_bars(result.by_customer),
+        "severity_chart": visuals.severity_bars(severity),
         "exclusions": q.exclusions(f, terms),
         "chart": monthly_attainment(result.by_month),
         "defs": q.DEFINITIONS,
