@@ -44,7 +44,9 @@ class Screen:
     def check(self, name: str, path: str | None = None) -> None:
         if path is not None:
             self.page.goto(self.origin + path)
-        self.page.screenshot(path=str(ARTIFACTS / f"screens-{self.width}-{name}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"screens-{self.width}-{name}.png"), full_page=True
+        )
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{name}: scrolls sideways by {overflow} px")
@@ -74,7 +76,9 @@ def test_main_pages_fit_read_well_and_focus_the_first_error(browser, live_server
         alice.problems += [] if alice.top("#sla") < alice.top("#timeline") else ["SLA card late"]
     alice.check("portal-new-case", "/portal/new/")
     # The severity definitions are read before the case is sent, on a phone too.
-    definitions = alice.page.locator(".sevdefs").filter(has_text="Severity 1").locator("visible=true")
+    definitions = (
+        alice.page.locator(".sevdefs").filter(has_text="Severity 1").locator("visible=true")
+    )
     assert definitions.first.bounding_box()["y"] < alice.top("main form button[type=submit]")
     alice.page.fill("#id_description", "Everything I typed stays.")
     alice.page.click("main form button[type=submit]")

@@ -75,13 +75,19 @@ def severity_bars(rows: Sequence[SeverityRow]) -> SafeString:
         (
             r.label,
             [
-                Bar(r.raised, "raised", str(r.raised), f"{r.label}: raised {r.raised} times"),
-                Bar(r.lowered, "lowered", str(r.lowered), f"{r.label}: lowered {r.lowered} times"),
+                Bar(r.raised, "raised", str(r.raised), f"{r.label}: raised {_times(r.raised)}"),
+                Bar(
+                    r.lowered, "lowered", str(r.lowered), f"{r.label}: lowered {_times(r.lowered)}"
+                ),
             ],
         )
         for r in rows
     ]
     return hbars("chart-severity", "Severity changes by level: raised, lowered", groups, top)
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
 
 
 def hbars(
