@@ -101,3 +101,42 @@ def test_main_pages_fit_read_well_and_focus_the_first_error(browser, live_server
 
     problems = alice.problems + manager.problems
     assert not problems, "\n".join(problems)
+
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return [el.id || el.tagName.toLowerCase(), style.outlineStyle !== "none" && style.outlineWidth !== "0px"];
+}"""
+FORM_ORDER = [
+    "id_requested_severity",
+    "id_kind",
+    "id_environment",
+    "id_release",
+    "id_subject",
+    "id_description",
+    "id_attachments",
+    "button",
+]
+
+
+def test_a_contact_opens_a_case_with_the_keyboard_alone(browser, live_server, world):
+    alice = Screen(browser, live_server.url, 1280, "alice")
+    alice.page.goto(f"{live_server.url}/portal/new/")
+    visited = []
+    for _ in range(20):  # past the header's links and Sign out to the form
+        alice.page.keyboard.press("Tab")
+        focused, visible = alice.page.evaluate(FOCUS)
+        if visited or focused == FORM_ORDER[0]:
+            visited.append(focused)
+            assert visible, f"{focused} has the focus but shows no outline"
+        if focused == "id_subject":
+            alice.page.keyboard.type("Keyboard-only report")
+        if focused == "id_description":
+            alice.page.keyboard.type("Typed without a mouse.")
+        if visited and focused == "button":
+            break
+    assert visited == FORM_ORDER
+    alice.page.keyboard.press("Enter")
+    alice.page.wait_for_selector("#submitted")
+    assert world.alice.cases.get().subject == "Keyboard-only report"
