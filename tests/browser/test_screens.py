@@ -84,7 +84,7 @@ def test_main_pages_fit_read_well_and_focus_the_first_error(browser, live_server
     alice.page.click("main form button[type=submit]")
     alice.page.wait_for_load_state()
     assert alice.page.evaluate("document.activeElement.id") == "id_subject"
-    assert "Subject" in alice.page.inner_text(".error-summary")
+    assert "Subject: This field is required." in alice.page.inner_text(".error-summary")
     assert alice.page.input_value("#id_description") == "Everything I typed stays."
     alice.check("portal-new-case-refused")
 
