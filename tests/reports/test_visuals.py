@@ -45,13 +45,6 @@ def test_the_severity_changes_chart_has_a_csv(manager_client, month):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "severity-changes-2026-10-01-2026-11-23.csv" in response["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(response.content.decode())))
-    assert lines[0] == [
-        "Level",
-        "Raised",
-        "Lowered",
-        "Lowered before first response",
-        "Requests confirmed",
-        "Requests declined",
-        "Requests waiting",
-    ]
+    assert lines[0][:4] == ["Level", "Raised", "Lowered", "Lowered before first response"]
+    assert lines[0][4:] == ["Requests confirmed", "Requests declined", "Requests waiting"]
     assert ["Standard", "2", "0", "0", "0", "0", "0"] in lines
