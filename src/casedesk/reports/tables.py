@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .queries import Attainment, Row
+from .queries import Attainment, Row, SeverityRow
 
 GROUPINGS = {
     "level": "level and severity",
@@ -70,6 +70,41 @@ def rows_of(result: Attainment, by: str) -> list[Row]:
 def table(result: Attainment, by: str) -> list[list[str]]:
     """Header, one line per group, then the total."""
     return [list(HEADER), *(cells(r) for r in rows_of(result, by)), cells(result.total)]
+
+
+SEVERITY_HEADER = (
+    "Level",
+    "Raised",
+    "Lowered",
+    "Lowered before first response",
+    "Requests confirmed",
+    "Requests declined",
+    "Requests waiting",
+)
+
+
+def severity_table(rows: Sequence[SeverityRow]) -> list[list[str]]:
+    """The severity-changes chart's numbers, one line per level."""
+    return [
+        list(SEVERITY_HEADER),
+        *(
+            [
+                r.label,
+                *map(
+                    str,
+                    (
+                        r.raised,
+                        r.lowered,
+                        r.lowered_before_response,
+                        r.requests_confirmed,
+                        r.requests_declined,
+                        r.requests_pending,
+                    ),
+                ),
+            ]
+            for r in rows
+        ),
+    ]
 
 
 def render_text(lines: Sequence[Sequence[str]]) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -31,10 +30,12 @@ from casedesk.lib.inputs import parse_id
 from casedesk.lib.replica import current_read_alias, reads_from_replica
 
 from . import queries as q
+from . import visuals
 from .charts import monthly_attainment
 from .queries.effort import DEFINITIONS as EFFORT_DEFINITIONS
 from .queries.effort import csv_lines, effort_report
-from .tables import GROUPINGS, table
+from .ranges import clamp_to_data
+from .tables import GROUPINGS, severity_table, table
 
 # Reports read the dates people pick; anything outside these is a typo, and far dates overflow
 # the date arithmetic (9999-12-31 + 1 day) or ask for thousands of monthly rows.
@@ -46,11 +47,21 @@ MAX_YEARS = 10
 class FilterForm(forms.Form):
     """?from=YYYY-MM-DD&to=YYYY-MM-DD&level=KEY&customer=SLUG; bad values fall back, with a note."""
 
-    def __init__(self, data: Any, *, terms: q.TermsIndex, customers: list[Customer]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        terms: q.TermsIndex,
+        customers: list[Customer],
+        default: tuple[dt.date, dt.date],
+        span: tuple[dt.date, dt.date],
+    ) -> None:
         super().__init__(data)
-        bounds = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
-        self.fields["from"] = forms.DateField(required=False, label="From", validators=bounds)
-        self.fields["to"] = forms.DateField(required=False, label="To", validators=bounds)
+        self.default, self.span = default, span
+        self.asked: tuple[dt.date, dt.date] | None = None  # set when the range was clamped
+        # Bounds are checked after cutting the range to the data (clean), so 1900 is fine.
+        self.fields["from"] = forms.DateField(required=False, label="From")
+        self.fields["to"] = forms.DateField(required=False, label="To")
         self.fields["level"] = forms.ChoiceField(
             required=False,
             choices=[("", "All levels")] + [(k, terms.level_name(k)) for k in terms.level_keys()],
@@ -63,19 +74,33 @@ class FilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        start, end = data.get("from"), data.get("to")
-        if start and end and start > end:
+        if "from" not in data or "to" not in data:
+            return data  # a date did not parse: its own error says so
+        start, end = data["from"] or self.default[0], data["to"] or self.default[1]
+        if start > end:
             raise forms.ValidationError("“From” must be on or before “To”.")
-        if start and end and (end - start).days > MAX_YEARS * 366:
+        # Past the data there is nothing to count, only empty months to compute and draw.
+        clamped = clamp_to_data(start, end, self.span)
+        if clamped != (start, end) and (data["from"] or data["to"]):  # not the default range
+            self.asked, (start, end) = (start, end), clamped
+        if start < FIRST_DAY or end > LAST_DAY:
+            raise forms.ValidationError(
+                f"Pick dates from {FIRST_DAY:%Y-%m-%d} to {LAST_DAY:%Y-%m-%d}."
+            )
+        if (end - start).days > MAX_YEARS * 366:
             raise forms.ValidationError(f"Pick at most {MAX_YEARS} years from “From” to “To”.")
+        data["from"], data["to"] = start, end
         return data
 
 
 def _filters(request: HttpRequest, now: dt.datetime) -> tuple[q.Filters, FilterForm, q.TermsIndex]:
     terms = q.terms_index()
     customers = list(Customer.objects.order_by("name"))
-    form = FilterForm(request.GET, terms=terms, customers=customers)
     start, end = q.default_range(now, terms.tz)
+    span = q.data_span(now, terms.tz)
+    form = FilterForm(
+        request.GET, terms=terms, customers=customers, default=(start, end), span=span
+    )
     data = form.cleaned_data if form.is_valid() else {}
     start = data.get("from") or start
     end = data.get("to") or end
@@ -105,13 +130,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "level")
     if by not in GROUPINGS:
         by = "level"
+    severity = q.severity_changes(f, result)
+    if request.GET.get("format") == "csv" and request.GET.get("by") == "severity-changes":
+        return _csv_response(severity_table(severity), f"severity-changes-{f.start}-{f.end}.csv")
     if request.GET.get("format") == "csv":
         return _csv_response(table(result, by), f"attainment-by-{by}-{f.start}-{f.end}.csv")
     context = {
         "f": f,
         "form": form,
         "result": result,
-        "severity": q.severity_changes(f, result),
+        "severity": severity,
+        "heatmap": visuals.heatmap(result, terms),
+        "severities": visuals.SEVERITIES,
+        "customer_chart": visuals.customer_bars(result.by_customer),
+        "severity_chart": visuals.severity_bars(severity),
         "exclusions": q.exclusions(f, terms),
         "chart": monthly_attainment(result.by_month),
         "defs": q.DEFINITIONS,

@@ -28,7 +28,7 @@ from .definitions import DEFINITIONS
 from .kinds import KindRow, kind_counts
 from .quota import LedgerLine, QuotaYear, quota_use
 from .resolution import RESOLUTION_COLUMNS, ResolutionRow, resolution_times
-from .scope import Filters, TermsIndex, cases_in, default_range, terms_index
+from .scope import Filters, TermsIndex, cases_in, data_span, default_range, terms_index
 
 __all__ = [
     "RESOLUTION_COLUMNS",
@@ -51,6 +51,7 @@ __all__ = [
     "case_rows",
     "case_rows_query",
     "cases_in",
+    "data_span",
     "default_range",
     "exclusions",
     "kind_counts",

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case as DbCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Max, Min, Q, QuerySet, Value, When
 
 from casedesk.cases.models import Case, Outcome
 from casedesk.customers.models import DEFAULT_TIME_ZONE, TermsVersion
@@ -51,6 +51,16 @@ def default_range(now: dt.datetime, tz: str = DEFAULT_TIME_ZONE) -> tuple[dt.dat
     """The last 90 days, today included."""
     today = local_date(now, tz)
     return today - dt.timedelta(days=89), today
+
+
+def data_span(now: dt.datetime, tz: str = DEFAULT_TIME_ZONE) -> tuple[dt.date, dt.date]:
+    """From the first day of the month of the first case received to today (or the last case,
+    if later): the dates a report can show anything for, in the terms' zone."""
+    span = Case.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    today = local_date(now, tz)
+    first = local_date(span["first"], tz) if span["first"] else today
+    last = max(today, local_date(span["last"], tz)) if span["last"] else today
+    return first.replace(day=1), last
 
 
 def cases_in(f: Filters) -> QuerySet[Case]:

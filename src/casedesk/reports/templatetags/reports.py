@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from casedesk.reports.visuals import tone as _tone
+
 register = template.Library()
 
 DASH = "–"
@@ -26,3 +28,9 @@ def minutes(value: float | int | None) -> str:
 @register.filter
 def pct(value: float | None) -> str:
     return DASH if value is None else f"{value:.1f} %"
+
+
+@register.filter
+def tone(value: float | None) -> str:
+    """ok / warn / bad / none: the heat-map cell's class for an attainment percentage."""
+    return _tone(value)
