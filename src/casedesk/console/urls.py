@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import after_views as after
 from . import case_views as c
+from . import desk_views as desk
 from . import contact_requests as cr
 from . import tasks, views
 
@@ -31,4 +32,12 @@ urlpatterns = [
     path("cases/<str:ref>/classify", after.classify_view, name="classify"),
     path("cases/<str:ref>/ask", after.ask_view, name="ask"),
     path("cases/<str:ref>/resolve", after.resolve_view, name="resolve"),
+    path("cases/<str:ref>/use-macro", desk.use_macro_view, name="use_macro"),
+    path("cases/<str:ref>/macro-text", desk.macro_text_view, name="macro_text"),
+    path("cases/<str:ref>/presence", desk.presence_view, name="presence"),
+    path("cases/<str:ref>/followers", desk.followers_view, name="followers"),
+    path("cases/<str:ref>/watch", desk.watch_view, name="watch"),
+    path("macros/", desk.macro_list, name="macros"),
+    path("macros/new", desk.macro_edit, name="macro_new"),
+    path("macros/<int:pk>/", desk.macro_edit, name="macro_edit"),
 ]
