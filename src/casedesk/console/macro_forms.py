@@ -21,9 +21,7 @@ class MacroForm(ConsoleForm):
     body = forms.CharField(
         label="Text", widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text=HELP
     )
-    shared = forms.BooleanField(
-        label="Shared with every engineer (managers only)", required=False
-    )
+    shared = forms.BooleanField(label="Shared with every engineer (managers only)", required=False)
     set_status = forms.ChoiceField(
         label="When sent, set the status", choices=CannedReply.SetStatus.choices, required=False
     )

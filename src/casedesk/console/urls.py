@@ -4,8 +4,8 @@ from django.urls import path
 
 from . import after_views as after
 from . import case_views as c
-from . import desk_views as desk
 from . import contact_requests as cr
+from . import desk_views as desk
 from . import tasks, views
 
 app_name = "console"

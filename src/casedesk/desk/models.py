@@ -26,9 +26,7 @@ class CannedReply(models.Model):
     )
     title = models.CharField(max_length=120)
     body = models.TextField()
-    set_status = models.CharField(
-        max_length=10, choices=SetStatus.choices, default="", blank=True
-    )
+    set_status = models.CharField(max_length=10, choices=SetStatus.choices, default="", blank=True)
     # One item a line: sending the reply also asks the customer for these (the case waits).
     ask_items = models.TextField(blank=True)
     exclusion_code = models.CharField(max_length=10, blank=True)
