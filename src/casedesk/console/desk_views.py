@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casedesk.cases import services as cases
 from casedesk.customers.services.terms_source import current_terms
+from casedesk.desk.models import CannedReply
 from casedesk.desk.services import followers, macros, presence
 
 from . import case_views, macro_forms
@@ -97,12 +98,21 @@ def macro_list(request: HttpRequest) -> HttpResponse:
     return render(request, "console/macros.html", {"rows": rows})
 
 
+def _editable(request: HttpRequest, pk: int) -> CannedReply:
+    """Unknown, another engineer's own, or shared for an engineer: the same 404."""
+    try:
+        macro = macros.access_macro(request.user, pk)
+    except cases.CaseError:
+        raise Http404("No such canned reply.") from None
+    if not macros.may_edit(request.user, macro):
+        raise Http404("No such canned reply.")
+    return macro
+
+
 @agent_required
 def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New (no pk) or an editable one; a refusal keeps everything typed."""
-    macro = macros.access_macro(request.user, pk) if pk is not None else None
-    if macro is not None and not macros.may_edit(request.user, macro):
-        raise Http404("No such canned reply.")
+    macro = _editable(request, pk) if pk is not None else None
     exclusions = current_terms().exclusions
     if request.method != "POST":
         initial = macro_forms.initial(macro) if macro else {}
