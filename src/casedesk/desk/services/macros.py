@@ -16,6 +16,7 @@ from casedesk.customers.roles import is_manager
 from casedesk.desk.models import CannedReply
 from casedesk.desk.placeholders import PlaceholderError, fill, names_in
 from casedesk.lib import clock
+from casedesk.lib.inputs import parse_id
 
 
 class MacroNotFound(CaseError):
@@ -42,7 +43,8 @@ def macros_for(user: Any) -> QuerySet[CannedReply]:
 
 def access_macro(user: Any, pk: object) -> CannedReply:
     require_agent(user, "use canned replies")
-    found = macros_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    number = parse_id(pk)  # typed or posted: anything but an id is no canned reply
+    found = macros_for(user).filter(pk=number).first() if number else None
     if found is None:
         raise MacroNotFound()
     return found
