@@ -128,3 +128,11 @@ def test_a_macro_that_asks_puts_the_case_on_the_customers_side(agent_client, wor
     case.refresh_from_db()
     assert case.status == "waiting"
     assert cs.open_request(case).items == ["Logs", "Version"]
+
+
+def test_a_status_the_reply_already_set_is_not_set_twice(agent_client, world):
+    macro = save_macro(world.agent, MacroSpec(title="On it", body="On it.", set_status="triaged"))
+    case = open_case(world.alice)
+    response = agent_client.post(url(case, "respond"), {"body": "On it.", "macro": macro.pk})
+    message = [str(m) for m in response.wsgi_request._messages][-1]
+    assert message == "Reply sent to Alice Adams."

@@ -130,6 +130,7 @@ def _deadline(case: Case) -> str:
 def after_reply(user: Any, case: Case, macro: CannedReply) -> list[str]:
     """Count the use, then set the macro's status or ask for its items; what was done, said."""
     CannedReply.objects.filter(pk=macro.pk).update(use_count=F("use_count") + 1)
+    case.refresh_from_db(fields=["status"])  # the reply itself may have moved it (new: triaged)
     done: list[str] = []
     try:
         if macro.ask_items:
