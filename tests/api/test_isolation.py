@@ -35,6 +35,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("post", "/api/cases/{ref}/classification"): {"kind": "problem"},
     ("post", "/api/cases/{ref}/info-requests"): {"items": ["logs"]},
     ("post", "/api/cases/{ref}/resolution"): {"how": "answered"},
+    ("get", "/api/cases/{ref}/followers"): {},
+    ("post", "/api/cases/{ref}/followers"): {"email": "alice@acme.example"},
+    ("post", "/api/cases/{ref}/followers/remove"): {"email": "alice@acme.example"},
 }
 
 
