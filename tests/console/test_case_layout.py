@@ -61,3 +61,10 @@ def test_a_refused_action_opens_its_menu_with_the_error(agent_client, world):
         f"/console/cases/{case.tracking_number}/exclude", {"code": "", "reason": "Feature."}
     )
     assert '<details id="act-exclude" open>' in response.content.decode()
+
+
+def test_the_header_and_outcome_use_words_not_terms_keys(agent_client, world):
+    html = page(agent_client, open_case(world.bob, requested_severity=4))
+    assert "Standard (business hours)" in html
+    assert "business_hours" not in html
+    assert "No_target" not in html
