@@ -52,8 +52,9 @@ def test_a_second_engineer_sees_the_other_and_a_late_reply_is_held(browser, live
     other = _login(browser, live_server, "raj")
     other.goto(page)
     assert "agent is viewing" in other.inner_text("#presence")
-    agent.fill("#respond textarea[name=body]", "Restart the scheduler.")  # reported at once
-    agent.wait_for_timeout(1500)
+    # Typing is reported at once (not at the next 15 s round).
+    with agent.expect_response(lambda r: r.url.endswith("/presence")):
+        agent.fill("#respond textarea[name=body]", "Restart the scheduler.")
     other.goto(page)
     assert "agent is writing a reply" in other.inner_text("#presence")
     _shot(other, "console-collision-presence")

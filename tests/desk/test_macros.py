@@ -136,3 +136,21 @@ def test_a_status_the_reply_already_set_is_not_set_twice(agent_client, world):
     response = agent_client.post(url(case, "respond"), {"body": "On it.", "macro": macro.pk})
     message = [str(m) for m in response.wsgi_request._messages][-1]
     assert message == "Reply sent to Alice Adams."
+
+
+def test_a_manager_keeps_the_shared_ones_in_the_console_and_the_admin(client, world, shared):
+    client.force_login(world.manager)
+    response = client.post(
+        f"/console/macros/{shared.pk}/",
+        {"title": "Greeting", "body": "Hi {contact_name}.", "shared": "on"},
+    )
+    assert response.status_code == 302
+    shared.refresh_from_db()
+    assert (shared.body, shared.owner) == ("Hi {contact_name}.", None)
+    world.manager.is_superuser = True
+    world.manager.save(update_fields=["is_superuser"])
+    assert client.get("/admin/desk/cannedreply/").status_code == 200
+    refused = client.post(
+        "/admin/desk/cannedreply/add/", {"title": "Bad", "body": "Hi {who}", "set_status": ""}
+    )
+    assert "Unknown placeholder {who}" in refused.content.decode()
