@@ -1,10 +1,12 @@
-"""The demo's canned replies (issue 18): the shared answers a desk gives every day, and one of
-an engineer's own."""
+"""The demo's desk (issue 18): the shared canned replies a desk gives every day, one of an
+engineer's own, and a colleague following one of Acme's open cases."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from casedesk.cases.models import OPEN_STATUSES, Case
+from casedesk.desk.services.followers import add_follower
 from casedesk.desk.services.macros import MacroSpec, save_macro
 
 SHARED = [
@@ -55,3 +57,15 @@ def seed_macros(manager: Any, agents: list[Any]) -> None:
             body="Hello {contact_name},\n\nCould we talk it through on a call? Reply with a time.\n",
         ),
     )
+
+
+def seed_follower(manager: Any) -> None:
+    """Ahmed follows the newest open Acme case that someone else reported."""
+    case = (
+        Case.objects.filter(customer__slug="acme", status__in=OPEN_STATUSES)
+        .exclude(contact__email__startswith="ahmed@")
+        .order_by("-id")
+        .first()
+    )
+    if case is not None:
+        add_follower(manager, case, "ahmed@acme.example")
