@@ -39,6 +39,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("post", "/api/cases/{ref}/links"): {"case": "CASE-1"},
     ("delete", "/api/cases/{ref}/links/{other}"): {},
     ("post", "/api/cases/{ref}/merge"): {"into": "CASE-1"},
+    ("get", "/api/cases/{ref}/followers"): {},
+    ("post", "/api/cases/{ref}/followers"): {"email": "alice@acme.example"},
+    ("post", "/api/cases/{ref}/followers/remove"): {"email": "alice@acme.example"},
 }
 
 

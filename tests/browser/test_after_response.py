@@ -69,6 +69,7 @@ def test_asked_for_logs_fixed_in_a_future_release_resolved_at_ga(browser, live_s
     agent.fill("#respond textarea[name=body]", "Thanks, we are looking into it.")
     agent.click("text=Send reply to customer")
     agent.wait_for_load_state()
+    agent.click("#act-ask summary")  # the side panel's actions are folded menus (issue 18)
     agent.fill("#ask-items", "The scheduler log from the leading master")
     agent.click("#ask button[type=submit]")
     agent.wait_for_selector("#info-request")
@@ -92,6 +93,7 @@ def test_asked_for_logs_fixed_in_a_future_release_resolved_at_ga(browser, live_s
     assert case.status == "triaged"
 
     agent.goto(f"{live_server.url}/console/cases/{case.tracking_number}/")
+    agent.click("#act-resolve summary")
     agent.select_option("#resolve-how", "fixed_in_release")
     agent.select_option("#resolve-release", str(release.pk))
     agent.click("#resolve button[type=submit]")

@@ -516,3 +516,18 @@ def test_a_message_whose_processing_fails_leaves_no_file(
     assert _files(settings.MEDIA_ROOT) == []
     assert accept(raw).startswith("250 OK: CASE-")  # the redelivery stores its file
     assert _files(settings.MEDIA_ROOT) == [Attachment.objects.get().file.name]
+
+
+def test_colleagues_in_cc_follow_the_case_and_strangers_are_ignored(desk: Any) -> None:
+    from casedesk.customers import services
+    from casedesk.desk.services.followers import followers_of
+    from tests.world import SETUP_AT
+
+    ann = services.add_contact(
+        desk.manager, desk.acme, name="Ann Able", email="ann@acme.example", at=SETUP_AT
+    )
+    raw = make_mail(
+        headers={"Cc": "Ann <ann@acme.example>, bob@globex.example, x@elsewhere.example"}
+    )
+    case = case_of(accept(raw))
+    assert [f.contact for f in followers_of(case)] == [ann]

@@ -28,6 +28,9 @@ Contacts (a case is named by its tracking number, such as CASE-12):
   GET  /api/cases/{ref}/attachments/{id}       download one
   POST /api/cases/{ref}/attachments            upload (multipart: file, body), up to
                                                CASEDESK_MAX_ATTACHMENT_BYTES
+  GET  /api/cases/{ref}/followers              colleagues who get the public updates by mail
+  POST /api/cases/{ref}/followers              {"email"}: add one (the reporter, an engineer, or
+                                               the colleague themselves); /followers/remove
 
 Support engineers (they also read any case and list all cases above):
   GET  /api/queue?severity=&level=&customer=&assignee=&requests=

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casedesk import api as package
 
-from . import after, cases, customer_requests, engineers, errors, links, subscription
+from . import after, cases, customer_requests, engineers, errors, followers, links, subscription
 from .auth import AUTH
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
@@ -25,3 +25,4 @@ api.add_router("/", after.router)
 api.add_router("/", subscription.router)
 api.add_router("/", customer_requests.router)
 api.add_router("/", links.router)
+api.add_router("/", followers.router)

@@ -1,9 +1,10 @@
 """Which case events notify whom, and what the mail says; the outbox (`casedesk.mail.outbox`) is
 the transport that sends it.
 
-Recipient: the case's reporting contact only (no cc), while that contact is active. Other contacts
-of the customer follow cases in the portal; mailing them all would leak one person's case to
-colleagues the reporter did not choose to tell.
+Recipients: the case's reporting contact, while active, and the colleagues who follow the case
+(issue 18: added by the reporter, an engineer, or the Cc of the customer's mail). Other contacts
+of the customer see cases in the portal; mailing them all would tell one person's case to
+colleagues the reporter did not choose. Watching engineers get their own mail (desk.watch_mail).
 
 Flow: `events.record_all()` calls `on_event()` for every event. Only public news warrants a mail (an
 engineer's reply, a severity change or a declined request, resolved/closed, closed as out of
@@ -36,6 +37,8 @@ from casedesk.cases.explain import fmt, receipt_explanation
 from casedesk.cases.models import Case, CaseEvent, EventKind, Status
 from casedesk.cases.request_clocks import request_clocks
 from casedesk.cases.wording import level_words, severity_words
+from casedesk.desk.recipients import follower_addresses
+from casedesk.desk.watch_mail import mail_watchers
 from casedesk.lib import clock
 from casedesk.lib.links import portal_case_url
 from casedesk.mail import outbox
@@ -76,15 +79,20 @@ def on_event(event: CaseEvent) -> None:
         _opened.case = event.case
     elif warrants_mail(event):
         queue_event_mail(event, new_key=True)  # the event is new: so is its key
+    if event.kind != EventKind.RECEIVED:
+        mail_watchers(event, public_news=warrants_mail(event))  # engineers watching (issue 18)
 
 
 def queue_event_mail(event: CaseEvent, *, new_key: bool = False) -> OutboundMessage | None:
     """Queue the event's mail (its text is written at the first attempt: see the docstring)."""
     case = event.case
-    if not case.contact.is_active:
+    # The reporter while active, and the colleagues who follow the case (issue 18).
+    to = [case.contact.email] if case.contact.is_active else []
+    to += follower_addresses(case)
+    if not to:
         return None  # the reporting contact left; colleagues follow the case in the portal
     key = f"event:{event.pk}"
-    return _queue_case_mail(case, key=key, kind=event.kind, body="", new_key=new_key)
+    return _queue_case_mail(case, key=key, kind=event.kind, body="", new_key=new_key, to=to)
 
 
 def schedule_acknowledgement(
@@ -157,11 +165,12 @@ def _queue_case_mail(
     auto_submitted: str = "",
     new_key: bool = False,
     nudge: bool = True,
+    to: Sequence[str] = (),
 ) -> OutboundMessage | None:
     if not in_reply_to:
         in_reply_to, references = thread_headers(case)
     return outbox.enqueue(
-        to=[case.contact.email],
+        to=list(to) or [case.contact.email],
         subject=f"[{case.tracking_number}] {case.subject}",
         body=body,
         kind=kind,

@@ -18,6 +18,7 @@ from casedesk.cases.effort_presenters import effort_panel
 from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
+from casedesk.desk.services import collision, macros
 from casedesk.lib import clock
 from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
@@ -27,6 +28,7 @@ from . import after_forms
 from . import queue as q
 from .after_context import after_context
 from .decorators import agent_required
+from .desk_context import desk_context
 from .forms import (
     AssignForm,
     ConfirmRequestForm,
@@ -90,6 +92,7 @@ def _render(
     *,
     bound_patch: tuple[int, PatchDeliverForm] | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     now = clock.now()
     terms = case.terms_version.terms
@@ -123,8 +126,15 @@ def _render(
         "alerts": watch_notify.alerts_for(case),
         "deliveries": pager.deliveries_for(case),
         **after_context(case),
+        **desk_context(request.user, case),
+        **(extra or {}),
     }
     return render(request, "console/case.html", context, status=status)
+
+
+# The desk's views (desk_views) fetch and render the case page the same way.
+case_for = _case
+render_case = _render
 
 
 @agent_required
@@ -157,8 +167,11 @@ def _act(
 @require_POST
 def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
+        macro = macros.access_macro(request.user, data["macro"]) if data["macro"] else None
+        collision.refuse_if_replied_since(request.user, case, data["seen_event"])
         cases.respond(request.user, case, data["body"], attachments=data["attachments"])
-        return f"Reply sent to {case.contact.name}."
+        done = macros.after_reply(request.user, case, macro) if macro else []
+        return " ".join([f"Reply sent to {case.contact.name}.", *done])
 
     return _act(request, ref, "respond", lambda case: RespondForm(request.POST, request.FILES), do)
 

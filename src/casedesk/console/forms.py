@@ -69,6 +69,10 @@ class RespondForm(ConsoleForm):
     key = "respond"
     body = forms.CharField(label="Message", widget=forms.Textarea, required=False, strip=False)
     attachments = MultipleFileField(required=False)
+    # Issue 18: the last event the page showed (a reply since then is refused once), and the
+    # canned reply the text came from (counted when sent). Hidden inputs of the reply box.
+    seen_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    macro = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class SeverityForm(ConsoleForm):

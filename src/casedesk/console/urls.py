@@ -5,6 +5,7 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
+from . import desk_views as desk
 from . import link_views as links
 from . import statement_views as st
 from . import tasks, views
@@ -38,4 +39,12 @@ urlpatterns = [
     path("cases/<str:ref>/links", links.link_view, name="link"),
     path("cases/<str:ref>/links/<str:other>/remove", links.unlink_view, name="unlink"),
     path("cases/<str:ref>/merge", links.merge_view, name="merge"),
+    path("cases/<str:ref>/use-macro", desk.use_macro_view, name="use_macro"),
+    path("cases/<str:ref>/macro-text", desk.macro_text_view, name="macro_text"),
+    path("cases/<str:ref>/presence", desk.presence_view, name="presence"),
+    path("cases/<str:ref>/followers", desk.followers_view, name="followers"),
+    path("cases/<str:ref>/watch", desk.watch_view, name="watch"),
+    path("macros/", desk.macro_list, name="macros"),
+    path("macros/new", desk.macro_edit, name="macro_new"),
+    path("macros/<int:pk>/", desk.macro_edit, name="macro_edit"),
 ]

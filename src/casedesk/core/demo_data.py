@@ -21,6 +21,7 @@ from casedesk.customers.roles import ensure_groups
 from casedesk.lib import clock
 
 from .demo_after import seed_after
+from .demo_desk import seed_follower, seed_macros
 from .demo_effort import seed_effort
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ def seed(
     progress("  today's open cases and a held message from an unknown sender")
     contacts = [c for org in orgs.values() for c in org.contacts]
     after_logins = seed_after(manager, agents, contacts, now)  # issue 16: after the first reply
+    seed_macros(manager, agents)  # issue 18: canned replies
+    seed_follower(manager)
     logins = [("Support manager (and admin)", "manager", DEMO_PASSWORD)]
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
     for level, org in orgs.items():

@@ -34,6 +34,7 @@ from casedesk.cases.models import Case
 from casedesk.customers.models import SupportContact
 from casedesk.customers.services import EntitlementError
 from casedesk.customers.services.lookups import active_contacts_by_email
+from casedesk.desk.services import followers
 from casedesk.lib import clock, txfiles
 from casedesk.mail.loops import is_null_sender, should_auto_reply
 from casedesk.mail.models import (
@@ -447,6 +448,9 @@ def _case_by_thread_ids(desk: CaseServicesDesk, ids: list[str]) -> Any | None:
 
 
 def _done(ctx: _Context, case: Any) -> str:
+    # Colleagues in Cc follow the case; addresses that are not its customer's contacts are
+    # ignored without a word (issue 18).
+    followers.add_from_cc(case, ctx.parsed.cc_addresses)
     inbound = ctx.inbound
     inbound.status = InboundStatus.PROCESSED
     inbound.case_id = case.id

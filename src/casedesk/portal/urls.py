@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import statement_views, views
+from . import follow_views, statement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:ref>/severity/", views.request_severity, name="request_severity"),
     path("cases/<str:ref>/reopen/", views.reopen, name="reopen"),
     path("cases/<str:ref>/patch/", views.request_patch, name="request_patch"),
+    path("cases/<str:ref>/followers/", follow_views.followers_view, name="followers"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("subscription/", views.subscription, name="subscription"),
     path("subscription/contacts/request/", views.contact_request, name="contact_request"),

@@ -26,6 +26,7 @@ from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
 from . import submissions, subscription_page
+from .follow_context import follow_context
 from .forms import (
     ContactRequestForm,
     DescriptionForm,
@@ -204,7 +205,13 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "patches": case.patch_requests.order_by("requested_at"),
         "needed": cs.open_request(case),
         "resolution_text": resolution(case),
+        **follow_context(contact, case),
     }
+
+
+# portal.follow_views fetches and renders the case page the same way.
+case_for = _case
+case_context = _case_context
 
 
 @contact_required

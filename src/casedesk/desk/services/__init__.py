@@ -1,0 +1,1 @@
+"""The desk's services: the only code that writes canned replies, followers, watchers, presence."""
