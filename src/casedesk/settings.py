@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "casedesk.api",
     "casedesk.reports",
     "casedesk.watch",
+    "casedesk.search",
 ]
 
 MIDDLEWARE = [
