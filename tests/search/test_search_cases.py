@@ -60,7 +60,8 @@ def test_a_contact_never_sees_another_organisations_case(world, cases):
 def test_the_snippet_marks_the_match_and_escapes_the_rest(world, cases):
     hit = search_cases(world.agent, "cache").hits[0]
     assert "<mark>cache</mark>" in hit.snippet
-    assert "&lt;b&gt;" in hit.snippet
+    assert "&amp; indexes" in hit.snippet
+    # SQLite's snippet keeps the tag as text (escaped); PostgreSQL's headline drops tags.
     assert "<b>" not in hit.snippet
 
 

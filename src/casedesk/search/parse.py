@@ -12,7 +12,7 @@ from dataclasses import dataclass
 MAX_TEXT = 500
 MAX_PHRASES = 12
 _PART = re.compile(r'"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases split words
 # "CASE-1042", "case-1042" or "1042": the whole query is a tracking number.
 _REF = re.compile(r"\s*(?:([A-Za-z][A-Za-z0-9]*)-)?(\d{1,18})\s*")
 

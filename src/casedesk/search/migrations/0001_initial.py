@@ -12,12 +12,19 @@ from django.db import migrations, models
 
 from casedesk.search.documents import build
 
-VECTOR = "setweight(to_tsvector('english'::regconfig, title), 'A') || to_tsvector('english'::regconfig, public_text)"
+
+def _words(column):
+    # PostgreSQL's parser keeps "mesos-master.log" or "v2.2.0" as one token; FTS5 and the
+    # query (casedesk.search.parse) split them into words, so the text is split the same way.
+    return f"to_tsvector('english'::regconfig, regexp_replace({column}, '[^[:alnum:]]+', ' ', 'g'))"
+
+
+VECTOR = f"setweight({_words('title')}, 'A') || {_words('public_text')}"
 POSTGRES = [
     f"""ALTER TABLE search_casetext
         ADD COLUMN public_vec tsvector GENERATED ALWAYS AS ({VECTOR}) STORED,
         ADD COLUMN all_vec tsvector GENERATED ALWAYS AS (
-            {VECTOR} || to_tsvector('english'::regconfig, internal_text)) STORED""",
+            {VECTOR} || {_words('internal_text')}) STORED""",
     "CREATE INDEX search_casetext_public_vec ON search_casetext USING GIN (public_vec)",
     "CREATE INDEX search_casetext_all_vec ON search_casetext USING GIN (all_vec)",
 ]
