@@ -5,7 +5,7 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
-from . import tasks, views
+from . import search_views, tasks, views
 
 app_name = "console"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),
     path("files/<int:pk>", views.file_download, name="file"),
     path("tasks/", tasks.task_list, name="tasks"),
+    path("search/", search_views.search, name="search"),
     path("cases/<str:ref>/", c.case_page, name="case"),
     path("cases/<str:ref>/respond", c.respond_view, name="respond"),
     path("cases/<str:ref>/note", c.note_view, name="note"),

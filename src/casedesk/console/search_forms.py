@@ -1,0 +1,102 @@
+"""The console's search form: words, and filters an engineer narrows by."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, CaseKind, Status
+from casedesk.search.services.cases import CaseFilters
+
+from .forms import SEVERITIES, UNASSIGNED
+
+OPEN, DONE = "open", "done"
+STATUS_CHOICES = [
+    ("", "Any"),
+    (OPEN, "Open (any open status)"),
+    (DONE, "Resolved or closed"),
+    *Status.choices,
+]
+
+
+def statuses(value: str) -> tuple[str, ...]:
+    groups = {OPEN: OPEN_STATUSES, DONE: DONE_STATUSES}
+    return tuple(str(s) for s in groups.get(value, (value,) if value else ()))
+
+
+def day_bounds(
+    start: dt.date | None, end: dt.date | None, zone: str
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """From the start of `start` to the end of `end`, days in `zone`, as instants."""
+    tz = ZoneInfo(zone)
+    since = dt.datetime.combine(start, dt.time(), tz) if start else None
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz) if end else None
+    return since, until
+
+
+class DateRangeMixin(forms.Form):
+    received_from = forms.DateField(
+        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error(
+                "received_to",
+                f"The end date {end:%Y-%m-%d} is before the start date {start:%Y-%m-%d}; "
+                "swap them or change one.",
+            )
+        return data
+
+
+class SearchForm(DateRangeMixin):
+    q = forms.CharField(label="Search", required=False, max_length=500, strip=True)
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    level = forms.ChoiceField(required=False)
+    severity = forms.TypedChoiceField(
+        required=False, choices=[("", "Any"), *SEVERITIES], coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any"), *CaseKind.choices])
+    customer = forms.ChoiceField(required=False)
+    assignee = forms.ChoiceField(required=False)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        levels: list[tuple[str, str]],
+        customers: list[tuple[str, str]],
+        assignees: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", "Any"), *levels]
+        cast(forms.ChoiceField, self.fields["customer"]).choices = [("", "Any"), *customers]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", "Anyone"),
+            (UNASSIGNED, "Unassigned"),
+            *assignees,
+        ]
+
+    def filters(self, zone: str, customer_ids: dict[str, int]) -> CaseFilters:
+        data = self.cleaned_data
+        since, until = day_bounds(data.get("received_from"), data.get("received_to"), zone)
+        assignee = data.get("assignee") or ""
+        return CaseFilters(
+            statuses=statuses(data.get("status") or ""),
+            level=data.get("level") or "",
+            severity=data.get("severity"),
+            kind=data.get("kind") or "",
+            customer_id=customer_ids.get(data.get("customer") or ""),
+            assignee_id=int(assignee) if assignee.isdigit() else None,
+            unassigned=assignee == UNASSIGNED,
+            received_from=since,
+            received_before=until,
+        )
