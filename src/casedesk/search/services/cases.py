@@ -102,7 +102,7 @@ def search_cases(
             query, where, internal=scope.internal, limit=page_size + 1, offset=offset
         )
     has_next, ids = len(ids) > page_size, ids[:page_size]
-    cases = cases_visible_to(user).filter(pk__in=ids).select_related("customer", "assignee")
+    cases = cases_visible_to(user).filter(pk__in=ids).select_related("customer", "contact", "assignee")
     by_id = {case.pk: case for case in cases}
     marked = {} if query.empty else sql.snippets(query, ids, internal=scope.internal)
     hits = [Hit(by_id[pk], _html(marked.get(pk, ""))) for pk in ids if pk in by_id]
