@@ -123,3 +123,13 @@ def test_rebuild_indexes_cases_written_around_the_services(world, cases):
     assert search_cases(world.agent, "heartbeats").hits == []
     assert rebuild_all() == 3
     assert len(refs(search_cases(world.agent, "heartbeats"))) == 2
+
+
+def test_a_word_in_very_many_cases_ranks_the_newest_matches(world, cases, monkeypatch):
+    cs.add_note(world.agent, cases.slow_ui, "Heartbeats were fine on this one.")
+    monkeypatch.setattr("casedesk.search.services.sql.CANDIDATES", 2)
+    page = search_cases(world.agent, "heartbeats")
+    assert page.capped
+    # The two newest of the three matches; the oldest waits for more words or filters.
+    assert refs(page) == [cases.globex.tracking_number, cases.slow_ui.tracking_number]
+    assert not search_cases(world.agent, "heartbeats failover").capped

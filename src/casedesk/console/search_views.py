@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer
 from casedesk.lib.inputs import parse_id
+from casedesk.search.services.sql import CANDIDATES
 from casedesk.search.services.cases import CasePage, Hit, search_cases
 from casedesk.search.services.people import People, search_people
 
@@ -42,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "rows": _rows(results),
         "searched": results is not None and (results.hits or not results.query.empty),
         "tz": DEFAULT_TIME_ZONE,
+        "candidates": CANDIDATES,
     }
     return render(request, "console/search.html", context)
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES
 from casedesk.customers.models import SupportContact
 from casedesk.lib.inputs import parse_id
+from casedesk.search.services.sql import CANDIDATES
 from casedesk.search.services.cases import CaseFilters, search_cases
 
 SHOW = {"open": OPEN_STATUSES, "closed": DONE_STATUSES}
@@ -20,5 +21,5 @@ def results(request: HttpRequest, contact: SupportContact, show: str, q: str) ->
     found = search_cases(request.user, q, CaseFilters(statuses=statuses), page=page)
     if found.exact is not None and page == 1:
         return redirect("portal:case", found.exact.tracking_number)
-    context = {"results": found, "show": show, "q": q, "contact": contact}
+    context = {"results": found, "show": show, "q": q, "contact": contact, "candidates": CANDIDATES}
     return render(request, "portal/search.html", context | {"tz": contact.time_zone})

@@ -57,6 +57,8 @@ class CasePage:
     has_next: bool = False
     # The case whose tracking number the whole query is, when the searcher may see it.
     exact: Case | None = None
+    # More cases matched than are ranked: the best of the newest `sql.CANDIDATES` are shown.
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,18 +97,19 @@ def search_cases(
     if scope is None or (query.empty and not filters.any):
         return CasePage(query, page=page)
     where, offset = _where(scope, filters), (page - 1) * page_size
+    capped = False
     if query.empty:
         ids = sql.recent_ids(where, limit=page_size + 1, offset=offset)
     else:
-        ids = sql.ranked_ids(
-            query, where, internal=scope.internal, limit=page_size + 1, offset=offset
-        )
+        ranked = sql.ranked_ids(query, where, internal=scope.internal)
+        capped = len(ranked) >= sql.CANDIDATES
+        ids = ranked[offset : offset + page_size + 1]
     has_next, ids = len(ids) > page_size, ids[:page_size]
     cases = cases_visible_to(user).filter(pk__in=ids).select_related("customer", "contact", "assignee")
     by_id = {case.pk: case for case in cases}
     marked = {} if query.empty else sql.snippets(query, ids, internal=scope.internal)
     hits = [Hit(by_id[pk], _html(marked.get(pk, ""))) for pk in ids if pk in by_id]
-    return CasePage(query, hits, page, has_next, _exact(user, query))
+    return CasePage(query, hits, page, has_next, _exact(user, query), capped)
 
 
 def _exact(user: object, query: Query) -> Case | None:

@@ -43,32 +43,48 @@ class Where:
         return "".join(f" AND {clause}" for clause in self.clauses)
 
 
-def ranked_ids(
-    query: Query, where: Where, *, internal: bool, limit: int, offset: int
-) -> list[int]:
+# A word in most cases would have every one of them ranked; only the newest matches are, so a
+# query costs the same at any table size. Beyond them, words or filters narrow the search.
+CANDIDATES = 1000
+
+
+def ranked_ids(query: Query, where: Where, *, internal: bool) -> list[int]:
+    """The ids of the newest CANDIDATES matching cases, best match first."""
     if connection.vendor == "postgresql":
         vector = "t.all_vec" if internal else "t.public_vec"
+        # The rank is computed over the candidates only, after the newest are picked.
         sql = f"""
-            SELECT c.id FROM search_casetext t
-            JOIN cases_case c ON c.id = t.case_id,
-            websearch_to_tsquery('english', %s) q
-            WHERE {vector} @@ q{where.sql()}
-            ORDER BY ts_rank({vector}, q) DESC, c.received_at DESC, c.id DESC
-            LIMIT %s OFFSET %s"""  # noqa: S608 - constants; input is bound
-        params = [websearch_text(query), *where.params, limit, offset]
+            SELECT m.id, -ts_rank(m.vec, q) AS score, m.received_at FROM (
+                SELECT c.id, c.received_at, {vector} AS vec FROM search_casetext t
+                JOIN cases_case c ON c.id = t.case_id
+                WHERE {vector} @@ websearch_to_tsquery('english', %s){where.sql()}
+                ORDER BY t.case_id DESC LIMIT %s
+            ) m, websearch_to_tsquery('english', %s) q"""  # noqa: S608 - constants; input is bound
+        text = websearch_text(query)
+        params = [text, *where.params, CANDIDATES, text]
     else:
         # bm25 weights per column: title, public text, internal text (none for a contact).
+        # FTS5 reads its matches newest (highest rowid) first and stops at the limit, so bm25
+        # runs for the candidates only.
         weights = "4.0, 1.0, 1.0" if internal else "4.0, 1.0, 0.0"
         sql = f"""
-            SELECT c.id FROM search_casetext_fts f
+            SELECT c.id, bm25(search_casetext_fts, {weights}) AS score, c.received_at
+            FROM search_casetext_fts f
             JOIN cases_case c ON c.id = f.rowid
             WHERE search_casetext_fts MATCH %s{where.sql()}
-            ORDER BY bm25(search_casetext_fts, {weights}), c.received_at DESC, c.id DESC
-            LIMIT %s OFFSET %s"""  # noqa: S608 - constants; input is bound
-        params = [fts5_expression(query, internal=internal), *where.params, limit, offset]
+            ORDER BY f.rowid DESC LIMIT %s"""  # noqa: S608 - constants; input is bound
+        params = [fts5_expression(query, internal=internal), *where.params, CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    # Lower score first (bm25 is negative, better is lower; the rank is negated), then newest.
+    rows.sort(key=lambda row: (row[1], _desc(row[2]), -row[0]))
+    return [row[0] for row in rows]
+
+
+def _desc(received: Any) -> float:
+    stamp = received if isinstance(received, dt.datetime) else dt.datetime.fromisoformat(received)
+    return -stamp.timestamp()
 
 
 def recent_ids(where: Where, *, limit: int, offset: int) -> list[int]:
