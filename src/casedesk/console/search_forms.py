@@ -58,7 +58,14 @@ class DateRangeMixin(forms.Form):
 
 
 class SearchForm(DateRangeMixin):
-    q = forms.CharField(label="Search", required=False, max_length=500, strip=True)
+    field_order = ["q", "status", "level", "severity", "kind", "customer", "assignee"]
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "size": 36}),
+    )
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     level = forms.ChoiceField(required=False)
     severity = forms.TypedChoiceField(
