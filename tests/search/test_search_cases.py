@@ -3,7 +3,10 @@ each person may match."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import Status
@@ -123,6 +126,12 @@ def test_rebuild_indexes_cases_written_around_the_services(world, cases):
     assert search_cases(world.agent, "heartbeats").hits == []
     assert rebuild_all() == 3
     assert len(refs(search_cases(world.agent, "heartbeats"))) == 2
+
+
+def test_the_reindex_command_says_how_many(world, cases):
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert out.getvalue() == "Indexed 3 cases for search.\n"
 
 
 def test_a_word_in_very_many_cases_ranks_the_newest_matches(world, cases, monkeypatch):
