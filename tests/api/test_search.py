@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search.conftest import cases  # noqa: F401 - the shared fixture
-
 from .conftest import refused
 
 pytestmark = pytest.mark.django_db
@@ -23,37 +21,37 @@ def test_it_is_in_the_openapi_document(openapi_doc):
     assert {"q", "status", "severity", "customer", "assignee", "page"} <= params
 
 
-def test_an_engineer_finds_every_customers_cases_and_notes(agent, cases):
+def test_an_engineer_finds_every_customers_cases_and_notes(agent, searchable):
     assert set(refs(agent.get(URL, q="heartbeats"))) == {
-        cases.failover.tracking_number,
-        cases.globex.tracking_number,
+        searchable.failover.tracking_number,
+        searchable.globex.tracking_number,
     }
     response = agent.get(URL, q="zookeeper")
-    assert refs(response) == [cases.failover.tracking_number]
+    assert refs(response) == [searchable.failover.tracking_number]
     assert "<mark>Zookeeper</mark>" in response.json()["items"][0]["snippet"]
 
 
-def test_a_contact_finds_only_her_organisations_public_text(alice, bob, cases):
-    assert refs(alice.get(URL, q="heartbeats")) == [cases.failover.tracking_number]
-    assert refs(bob.get(URL, q="heartbeats")) == [cases.globex.tracking_number]
+def test_a_contact_finds_only_her_organisations_public_text(alice, bob, searchable):
+    assert refs(alice.get(URL, q="heartbeats")) == [searchable.failover.tracking_number]
+    assert refs(bob.get(URL, q="heartbeats")) == [searchable.globex.tracking_number]
     assert refs(alice.get(URL, q="zookeeper quorum")) == []
     assert refs(alice.get(URL, q="heartbeats", customer="globex")) == []
     snippet = alice.get(URL, q="failover").json()["items"][0]["snippet"]
     assert "Zookeeper" not in snippet
 
 
-def test_a_tracking_number_is_named_exactly(alice, agent, cases):
-    ref = cases.slow_ui.tracking_number
+def test_a_tracking_number_is_named_exactly(alice, agent, searchable):
+    ref = searchable.slow_ui.tracking_number
     assert agent.get(URL, q=ref.lower()).json()["exact"] == ref
-    assert alice.get(URL, q=str(cases.slow_ui.number)).json()["exact"] == ref
-    assert alice.get(URL, q=cases.globex.tracking_number).json()["exact"] is None
+    assert alice.get(URL, q=str(searchable.slow_ui.number)).json()["exact"] == ref
+    assert alice.get(URL, q=searchable.globex.tracking_number).json()["exact"] is None
 
 
-def test_filters_and_pages(agent, cases, world):
+def test_filters_and_pages(agent, searchable, world):
     assert refs(agent.get(URL, q="heartbeats", customer="globex")) == [
-        cases.globex.tracking_number
+        searchable.globex.tracking_number
     ]
-    assert refs(agent.get(URL, status="done")) == [cases.slow_ui.tracking_number]
+    assert refs(agent.get(URL, status="done")) == [searchable.slow_ui.tracking_number]
     assert refs(agent.get(URL, q="heartbeats", customer="nobody")) == []
     first = agent.get(URL, q="heartbeats", page_size=1).json()
     second = agent.get(URL, q="heartbeats", page_size=1, page=2).json()
@@ -61,7 +59,7 @@ def test_filters_and_pages(agent, cases, world):
     assert first["items"][0]["ref"] != second["items"][0]["ref"]
 
 
-def test_a_wrong_filter_says_what_to_use(agent, cases):
+def test_a_wrong_filter_says_what_to_use(agent, searchable):
     response = agent.get(URL, q="heartbeats", kind="bug")
     assert response.status_code == 400
     assert response.json()["field"] == "kind"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search.conftest import cases  # noqa: F401 - the shared fixture
-
 pytestmark = pytest.mark.django_db
 
 
@@ -19,35 +17,37 @@ def get(client, **params) -> str:  # type: ignore[no-untyped-def]
     return client.get("/portal/", {"show": "all", **params}).content.decode()
 
 
-def test_she_finds_her_cases_by_their_messages(alice, cases):
+def test_she_finds_her_cases_by_their_messages(alice, searchable):
     html = get(alice, q="heartbeats failover")
-    assert cases.failover.tracking_number in html
+    assert searchable.failover.tracking_number in html
     assert "<mark>" in html
 
 
-def test_she_never_finds_another_organisations_case(alice, cases):
+def test_she_never_finds_another_organisations_case(alice, searchable):
     html = get(alice, q="heartbeats")
-    assert cases.globex.tracking_number not in html
-    response = alice.get("/portal/", {"q": cases.globex.tracking_number})
+    assert searchable.globex.tracking_number not in html
+    response = alice.get("/portal/", {"q": searchable.globex.tracking_number})
     assert response.status_code == 200
-    assert cases.globex.tracking_number in response.content.decode()  # only her own query echoed
+    assert (
+        searchable.globex.tracking_number in response.content.decode()
+    )  # only her own query echoed
     assert "Heartbeats missing" not in response.content.decode()
 
 
-def test_she_never_matches_internal_notes(alice, cases):
+def test_she_never_matches_internal_notes(alice, searchable):
     html = get(alice, q="zookeeper")
-    assert cases.failover.tracking_number not in html
+    assert searchable.failover.tracking_number not in html
     assert "No case matches “zookeeper”" in html
 
 
-def test_her_case_number_opens_the_case(alice, cases):
-    response = alice.get("/portal/", {"q": cases.slow_ui.tracking_number})
+def test_her_case_number_opens_the_case(alice, searchable):
+    response = alice.get("/portal/", {"q": searchable.slow_ui.tracking_number})
     assert response.status_code == 302
-    assert response["Location"] == f"/portal/cases/{cases.slow_ui.tracking_number}/"
+    assert response["Location"] == f"/portal/cases/{searchable.slow_ui.tracking_number}/"
 
 
-def test_show_open_leaves_out_her_closed_cases(alice, cases):
+def test_show_open_leaves_out_her_closed_cases(alice, searchable):
     html = alice.get("/portal/", {"show": "open", "q": "dashboard"}).content.decode()
-    assert cases.slow_ui.tracking_number not in html
+    assert searchable.slow_ui.tracking_number not in html
     assert "No open case matches “dashboard”" in html
-    assert cases.slow_ui.tracking_number in get(alice, q="dashboard")
+    assert searchable.slow_ui.tracking_number in get(alice, q="dashboard")

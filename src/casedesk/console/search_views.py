@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer
 from casedesk.lib.inputs import parse_id
-from casedesk.search.services.sql import CANDIDATES
 from casedesk.search.services.cases import CasePage, Hit, search_cases
 from casedesk.search.services.people import People, search_people
+from casedesk.search.services.sql import CANDIDATES
 
 from . import queue as q
 from .decorators import agent_required

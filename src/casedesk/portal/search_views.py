@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES
 from casedesk.customers.models import SupportContact
 from casedesk.lib.inputs import parse_id
-from casedesk.search.services.sql import CANDIDATES
 from casedesk.search.services.cases import CaseFilters, search_cases
+from casedesk.search.services.sql import CANDIDATES
 
 SHOW = {"open": OPEN_STATUSES, "closed": DONE_STATUSES}
 

@@ -105,7 +105,9 @@ def search_cases(
         capped = len(ranked) >= sql.CANDIDATES
         ids = ranked[offset : offset + page_size + 1]
     has_next, ids = len(ids) > page_size, ids[:page_size]
-    cases = cases_visible_to(user).filter(pk__in=ids).select_related("customer", "contact", "assignee")
+    cases = (
+        cases_visible_to(user).filter(pk__in=ids).select_related("customer", "contact", "assignee")
+    )
     by_id = {case.pk: case for case in cases}
     marked = {} if query.empty else sql.snippets(query, ids, internal=scope.internal)
     hits = [Hit(by_id[pk], _html(marked.get(pk, ""))) for pk in ids if pk in by_id]

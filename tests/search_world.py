@@ -1,4 +1,5 @@
-"""Search tests: a few cases of two organisations with public and internal text."""
+"""Search tests' world (a pytest plugin): a few cases of two organisations with public and
+internal text, for the service, console, portal and API tests."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def opened(contact, subject: str, description: str, minutes_ago: int) -> Case:  
 
 
 @pytest.fixture
-def cases(world) -> Iterator[Cases]:  # type: ignore[no-untyped-def]
+def searchable(world) -> Iterator[Cases]:  # type: ignore[no-untyped-def]
     failover = opened(
         world.alice,
         "Scheduler loses heartbeats",
