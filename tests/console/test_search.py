@@ -74,3 +74,8 @@ def test_no_match_says_what_to_try(agent, searchable):
 def test_contacts_cannot_open_the_console_search(client, world, searchable):
     client.force_login(world.alice.user)
     assert client.get("/console/search/", {"q": "heartbeats"}).status_code == 404
+
+
+def test_the_environment_filter_narrows_too(agent, searchable):
+    html = agent.get("/console/search/", {"q": "heartbeats", "environment": "production"})
+    assert "No case matches." in html.content.decode()  # the web form asked; these said nothing

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 
-from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, CaseKind, Status
+from casedesk.cases.models import DONE_STATUSES, OPEN_STATUSES, Status
 from casedesk.search.services.cases import CaseFilters
 
-from .forms import SEVERITIES, UNASSIGNED
+from .forms import UNASSIGNED, QueueFilterForm
 
 OPEN, DONE = "open", "done"
 STATUS_CHOICES = [
@@ -57,8 +57,11 @@ class DateRangeMixin(forms.Form):
         return data
 
 
-class SearchForm(DateRangeMixin):
-    field_order = ["q", "status", "level", "severity", "kind", "customer", "assignee"]
+class SearchForm(DateRangeMixin, QueueFilterForm):
+    """The queue's filters (level, severity, customer, assignee, kind, environment) and words,
+    a status and received dates: the queue lists open cases, search finds any."""
+
+    field_order = ["q", "status", "level", "severity", "kind", "environment", "customer"]
     q = forms.CharField(
         label="Search",
         required=False,
@@ -67,30 +70,6 @@ class SearchForm(DateRangeMixin):
         widget=forms.TextInput(attrs={"type": "search", "size": 36}),
     )
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
-    level = forms.ChoiceField(required=False)
-    severity = forms.TypedChoiceField(
-        required=False, choices=[("", "Any"), *SEVERITIES], coerce=int, empty_value=None
-    )
-    kind = forms.ChoiceField(required=False, choices=[("", "Any"), *CaseKind.choices])
-    customer = forms.ChoiceField(required=False)
-    assignee = forms.ChoiceField(required=False)
-
-    def __init__(
-        self,
-        data: Any,
-        *,
-        levels: list[tuple[str, str]],
-        customers: list[tuple[str, str]],
-        assignees: list[tuple[str, str]],
-    ) -> None:
-        super().__init__(data)
-        cast(forms.ChoiceField, self.fields["level"]).choices = [("", "Any"), *levels]
-        cast(forms.ChoiceField, self.fields["customer"]).choices = [("", "Any"), *customers]
-        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
-            ("", "Anyone"),
-            (UNASSIGNED, "Unassigned"),
-            *assignees,
-        ]
 
     def filters(self, zone: str, customer_ids: dict[str, int]) -> CaseFilters:
         data = self.cleaned_data
@@ -101,6 +80,7 @@ class SearchForm(DateRangeMixin):
             level=data.get("level") or "",
             severity=data.get("severity"),
             kind=data.get("kind") or "",
+            environment=data.get("environment") or "",
             customer_id=customer_ids.get(data.get("customer") or ""),
             assignee_id=int(assignee) if assignee.isdigit() else None,
             unassigned=assignee == UNASSIGNED,

@@ -32,6 +32,7 @@ class CaseFilters:
     level: str = ""
     severity: int | None = None
     kind: str = ""
+    environment: str = ""
     customer_id: int | None = None
     assignee_id: int | None = None
     unassigned: bool = False
@@ -134,6 +135,7 @@ def _where(scope: _Scope, filters: CaseFilters) -> sql.Where:
         ("level", filters.level),
         ("severity", filters.severity),
         ("kind", filters.kind),
+        ("environment", filters.environment),
         ("customer_id", filters.customer_id),
         ("assignee_id", filters.assignee_id),
     ):
