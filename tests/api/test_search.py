@@ -72,3 +72,16 @@ def test_it_needs_a_token(anonymous):
 
 def test_the_case_endpoint_still_answers_for_a_case_named_search(alice):
     refused(alice.get("/api/cases/SEARCH-1"), 404, "No case SEARCH-1 that you can see.")
+
+
+def test_dates_bound_the_matches_and_need_a_zone(agent, searchable):
+    assert refs(agent.get(URL, q="heartbeats", received_from="2026-11-24T00:00:00Z")) == []
+    both = agent.get(URL, q="heartbeats", received_before="2026-11-24T00:00:00Z")
+    assert len(refs(both)) == 2
+    response = agent.get(URL, q="heartbeats", received_from="2026-11-24T00:00:00")
+    refused(
+        response,
+        400,
+        "received_from needs a time zone, such as 2026-11-24T00:00:00Z for UTC.",
+        "received_from",
+    )

@@ -72,6 +72,12 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, Any]:
 
 
 def _filters(params: SearchIn) -> CaseFilters:
+    for name in ("received_from", "received_before"):
+        value = getattr(params, name)
+        if value is not None and value.tzinfo is None:
+            raise cs.CaseError(
+                f"{name} needs a time zone, such as {value.isoformat()}Z for UTC.", name
+            )
     return CaseFilters(
         statuses=_statuses(params.status),
         level=params.level or "",
