@@ -79,3 +79,8 @@ def test_contacts_cannot_open_the_console_search(client, world, searchable):
 def test_the_environment_filter_narrows_too(agent, searchable):
     html = agent.get("/console/search/", {"q": "heartbeats", "environment": "production"})
     assert "No case matches." in html.content.decode()  # the web form asked; these said nothing
+
+
+def test_filters_alone_that_match_nothing_say_so(agent, searchable):
+    html = agent.get("/console/search/", {"status": "waiting"}).content.decode()
+    assert "No case matches. Try fewer words" in html

@@ -18,21 +18,22 @@ from .search_forms import SearchForm
 
 @agent_required
 def search(request: HttpRequest) -> HttpResponse:
-    agents = q.assignable_agents()
+    agents, levels = q.assignable_agents(), q.level_choices()
     form = SearchForm(
         request.GET or None,
-        levels=q.level_choices(),
+        levels=levels,
         customers=q.customer_choices(),
         assignees=[(str(a.pk), a.get_full_name() or a.get_username()) for a in agents],
     )
     page_number = parse_id(request.GET.get("page", "1")) or 1
     results: CasePage | None = None
-    people = People()
+    people, searched = People(), False
     if form.is_valid():
         text = form.cleaned_data["q"]
         customer_ids = dict(Customer.objects.values_list("slug", "pk"))
         filters = form.filters(DEFAULT_TIME_ZONE, customer_ids)
         results = search_cases(request.user, text, filters, page=page_number)
+        searched = not results.query.empty or filters.any
         if results.exact is not None and page_number == 1:
             return redirect("console:case", results.exact.tracking_number)
         people = search_people(request.user, text) if page_number == 1 else People()
@@ -40,17 +41,16 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "people": people,
-        "rows": _rows(results),
-        "searched": results is not None and (results.hits or not results.query.empty),
+        "rows": _rows(results, dict(levels)),
+        "searched": searched,
         "tz": DEFAULT_TIME_ZONE,
         "candidates": CANDIDATES,
     }
     return render(request, "console/search.html", context)
 
 
-def _rows(results: CasePage | None) -> list[tuple[Hit, str]]:
+def _rows(results: CasePage | None, names: dict[str, str]) -> list[tuple[Hit, str]]:
     """Each hit with its level as the terms name it."""
     if results is None:
         return []
-    names = dict(q.level_choices())
     return [(hit, names.get(hit.case.level, "—")) for hit in results.hits]
