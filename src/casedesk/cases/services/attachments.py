@@ -84,7 +84,7 @@ def store(
         attachment.save()
         stored.append(attachment)
     if stored:
-        index.refresh([case.pk])  # the files' names are searchable
+        index.add_files(case.pk, stored)  # the files' names are searchable
     return stored
 
 

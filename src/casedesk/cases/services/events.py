@@ -72,5 +72,5 @@ def record_all(events: list[CaseEvent]) -> list[CaseEvent]:
     for event in events:
         on_event(event)  # public news for the customer goes out by mail after the commit
     after_events(events)  # the effort fields and their watch follow engineer activity
-    index.refresh(event.case_id for event in events)  # findable from this commit on
+    index.add_events(events)  # findable from this commit on
     return events

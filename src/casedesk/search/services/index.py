@@ -6,12 +6,50 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from casedesk.cases.models import Attachment, Case, CaseEvent
-from casedesk.search.documents import build
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind
+from casedesk.search.documents import Document, build
 from casedesk.search.models import CaseText
 
 BATCH = 2000
 FIELDS = ["title", "public_text", "internal_text"]
+
+
+def add_events(events: list[CaseEvent]) -> None:
+    """Index events just recorded: a new case's text is written whole (one INSERT), a later
+    event's text is appended to its case's (one UPDATE); intake stays within its query budget."""
+    by_case: dict[int, list[CaseEvent]] = defaultdict(list)
+    for event in events:
+        by_case[event.case_id].append(event)
+    new = []
+    for case_id, added in by_case.items():
+        texts = [(e.public, e.body, e.reason) for e in added]
+        case = added[0].case
+        if any(e.kind == EventKind.RECEIVED for e in added):
+            doc = build(case.tracking_number, case.subject, texts, ())
+            new.append(CaseText(case_id=case_id, **asdict(doc)))
+        else:
+            _append(case_id, build("", "", texts, ()))
+    if new:
+        CaseText.objects.bulk_create(
+            new, update_conflicts=True, unique_fields=["case"], update_fields=FIELDS
+        )
+
+
+def add_files(case_id: int, files: Iterable[Attachment]) -> None:
+    _append(case_id, build("", "", (), [(f.public, f.name) for f in files]))
+
+
+def _append(case_id: int, doc: Document) -> None:
+    changes = {
+        name: Concat(F(name), Value("\n"), Value(text))
+        for name, text in (("public_text", doc.public_text), ("internal_text", doc.internal_text))
+        if text
+    }
+    if changes and not CaseText.objects.filter(pk=case_id).update(**changes):
+        refresh([case_id])  # not indexed yet (loaded around the services): the whole case
 
 
 def refresh(case_ids: Iterable[int]) -> None:
