@@ -237,12 +237,24 @@ def _naive(words: list[str], customer_id: int | None, internal: bool) -> Any:
     return lambda: list(qs.order_by("-case_id").values_list("case_id", flat=True)[:21])
 
 
+def _service(user: Any, params: dict[str, str], customer_id: int | None) -> Any:
+    """The search service alone, as the page calls it (its filters included)."""
+    from casedesk.customers.models import Customer
+    from casedesk.search.services.cases import CaseFilters, search_cases
+
+    filters = CaseFilters()
+    if "customer" in params:
+        pk = Customer.objects.get(slug=params["customer"]).pk
+        filters = CaseFilters(statuses=(params["status"],), customer_id=pk)
+    return lambda: search_cases(user, params["q"], filters)
+
+
 def queries(ref: str, org_slug: str) -> list[tuple[str, dict[str, str], bool]]:
     """(name, parameters, as the engineer?) of what people search for."""
     return [
         ("common word (most cases)", {"q": "scheduler"}, True),
         ("two words", {"q": "zookeeper quorum"}, True),
-        ("rare word", {"q": "corruption firewall"}, True),
+        ("rare word (0.5 %)", {"q": "rotation"}, True),
         ("phrase", {"q": f'"{RARE_PHRASE}"'}, True),
         ("word + filters", {"q": "timeout", "status": "closed", "customer": org_slug}, True),
         ("tracking number", {"q": ref}, True),
@@ -286,10 +298,14 @@ def measure(repeat: int) -> dict[str, dict[str, float]]:
                 assert response.status_code in ok, (path, response.status_code)
 
             timed = _time(request, repeat)
+            user = world.agent if as_engineer else contact
+            service = _time(
+                _service(user, params, customer_id if not as_engineer else None), repeat
+            )
             words = params["q"].strip('"').split() if not params["q"].startswith("CASE") else []
             scope = None if as_engineer else customer_id
             baseline = _time(_naive(words, scope, as_engineer), max(3, repeat // 5))
-            out[name] = timed | {"naive": baseline["p50"], "naive_cpu": baseline["cpu"]}
+            out[name] = timed | {"service": service["p50"], "naive": baseline["p50"]}
     return out
 
 
@@ -350,14 +366,18 @@ def _label(size: int) -> str:
 
 
 def _print(database: str, sizes: list[int], results: dict[int, dict[str, Any]]) -> None:
-    print(f"database: {database}   times in ms; x naive = p50 / p50 of an icontains scan")
-    head = "".join(f"{_label(s) + ' p50':>11}{'p95':>8}{'x naive':>9}" for s in sizes)
+    print(
+        f"database: {database}   page p50/p95 in ms (whole request); service = the search "
+        "service alone, p50; x naive = service / an icontains scan of the same text, p50"
+    )
+    head = "".join(f"{_label(s) + ' p50':>11}{'p95':>8}{'service':>9}{'x naive':>9}" for s in sizes)
     print(f"{'query':28}{head}{'goal':>8}")
     for name in results[sizes[0]]["queries"]:
         cells = ""
         for s in sizes:
             row = results[s]["queries"][name]
-            cells += f"{row['p50']:11.1f}{row['p95']:8.1f}{row['p50'] / row['naive']:9.2f}"
+            ratio = row["service"] / row["naive"]
+            cells += f"{row['p50']:11.1f}{row['p95']:8.1f}{row['service']:9.1f}{ratio:9.2f}"
         print(f"{name:28}{cells}{'<' + format(GOAL_MS, '.0f'):>8}")
     built = ", ".join(
         f"{_label(s)}: filled {results[s]['fill_s']:.0f} s, indexed {results[s]['index_s']:.1f} s"
