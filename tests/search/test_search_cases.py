@@ -157,3 +157,10 @@ def test_a_word_in_very_many_cases_ranks_the_newest_matches(world, searchable, m
     # The two newest of the three matches; the oldest waits for more words or filters.
     assert refs(page) == [searchable.globex.tracking_number, searchable.slow_ui.tracking_number]
     assert not search_cases(world.agent, "heartbeats failover").capped
+
+
+def test_text_appended_as_events_arrive_equals_a_rebuild(world, searchable):
+    cs.add_note(world.agent, searchable.globex, "Second look: the leader election is flapping.")
+    appended = list(CaseText.objects.order_by("pk").values_list())
+    rebuild_all()
+    assert list(CaseText.objects.order_by("pk").values_list()) == appended

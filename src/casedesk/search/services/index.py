@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from django.db.models import F, Value
+from django.db.models import Case as SqlCase
+from django.db.models import F, TextField, Value, When
 from django.db.models.functions import Concat
 
 from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind
@@ -43,8 +44,13 @@ def add_files(case_id: int, files: Iterable[Attachment]) -> None:
 
 
 def _append(case_id: int, doc: Document) -> None:
+    # A line of its own, as `build` joins them; the first line of an empty column has none before.
     changes = {
-        name: Concat(F(name), Value("\n"), Value(text))
+        name: SqlCase(
+            When(**{name: ""}, then=Value(text)),
+            default=Concat(F(name), Value("\n"), Value(text), output_field=TextField()),
+            output_field=TextField(),
+        )
         for name, text in (("public_text", doc.public_text), ("internal_text", doc.internal_text))
         if text
     }
