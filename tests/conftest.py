@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.world"]
+pytest_plugins = ["tests.world", "tests.search_world"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,6 +22,7 @@ Commands people use:
   import FILE                load customers, contacts and releases from CSV/YAML
                              (new logins get an invitation link; --print-invitations)
   invite USERNAME...         mail a login without a password a link to choose one (--print)
+  reindex                    index every case's text for search again
   migrate                    create or upgrade the database
   createsuperuser            create an administrator login
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "casedesk.reports",
     "casedesk.watch",
     "casedesk.desk",
+    "casedesk.search",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from casedesk.customers import services as customers
 from casedesk.lib import clock
 from casedesk.mail.models import OutboundMessage
 from casedesk.reports.queries.quota import quota_use
+from casedesk.search.services.cases import search_cases
 
 from .helpers import pt
 
@@ -251,3 +252,11 @@ def test_a_reply_to_the_merged_case_lands_on_the_target(world, pair):
     assert duplicate.status == Status.CLOSED
     with pytest.raises(cs.CaseError, match="reply on that case instead"):
         cs.reopen(world.alice, duplicate, reason="Not fixed")
+
+
+def test_the_target_is_found_by_the_duplicates_words_and_file_names(world, pair):
+    original, duplicate = pair
+    cs.merge_cases(world.agent, duplicate, original.tracking_number, note="Same outage.", at=LATER)
+    for words in ('"here is the log"', "scheduler.log"):
+        found = {hit.case.pk for hit in search_cases(world.agent, words).hits}
+        assert original.pk in found, words

@@ -14,6 +14,9 @@ Contacts (a case is named by its tracking number, such as CASE-12):
   GET  /api/me                                 who the token acts as
   GET  /api/cases?status=&severity=&page=&page_size=
                                                own organisation's cases, newest first
+  GET  /api/cases/search?q=&status=&severity=&page=
+                                               own organisation's cases matching words or a
+                                               "phrase" (public text only), best match first
   POST /api/cases                              open a case (channel "api"; starts at the web
                                                form's initial severity, a higher requested
                                                severity waits for an engineer)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from casedesk import api as package
 
-from . import after, cases, customer_requests, engineers, errors, followers, links, subscription
+from . import (
+    after,
+    cases,
+    customer_requests,
+    engineers,
+    errors,
+    followers,
+    links,
+    search,
+    subscription,
+)
 from .auth import AUTH
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
@@ -19,6 +29,7 @@ api = IdempotentAPI(
     parser=StrictParser(),
 )
 errors.install(api)
+api.add_router("/", search.router)  # before /cases/{ref}, which "search" would match
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
 api.add_router("/", after.router)

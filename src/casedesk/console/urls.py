@@ -7,8 +7,8 @@ from . import case_views as c
 from . import contact_requests as cr
 from . import desk_views as desk
 from . import link_views as links
+from . import search_views, tasks, views
 from . import statement_views as st
-from . import tasks, views
 
 app_name = "console"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),
     path("files/<int:pk>", views.file_download, name="file"),
     path("tasks/", tasks.task_list, name="tasks"),
+    path("search/", search_views.search, name="search"),
     path("cases/<str:ref>/", c.case_page, name="case"),
     path("cases/<str:ref>/respond", c.respond_view, name="respond"),
     path("cases/<str:ref>/note", c.note_view, name="note"),

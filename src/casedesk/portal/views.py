@@ -25,7 +25,7 @@ from casedesk.customers.models import Subscription, SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
 
-from . import submissions, subscription_page
+from . import search_views, submissions, subscription_page
 from .follow_context import follow_context
 from .forms import (
     ContactRequestForm,
@@ -73,13 +73,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
     show = request.GET.get("show", "open")
     q = request.GET.get("q", "").strip()
+    if q:
+        return search_views.results(request, contact, show, q)
     cases = cs.cases_visible_to(request.user).select_related("contact").order_by("-received_at")
     if show == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif show == "closed":
         cases = cases.exclude(status__in=OPEN_STATUSES)
-    if q:
-        cases = cases.filter(subject__icontains=q) | cases.filter(tracking_number__iexact=q)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 
 from casedesk.cases.models import Attachment, Case, CaseEvent
 from casedesk.lib import txfiles
+from casedesk.search.services import index
 
 from .errors import CaseError
 
@@ -82,6 +83,8 @@ def store(
         txfiles.track(attachment.file.storage, attachment.file.name, _committed(attachment))
         attachment.save()
         stored.append(attachment)
+    if stored:
+        index.add_files(case.pk, stored)  # the files' names are searchable
     return stored
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.cases.notifications import on_event
 from casedesk.customers.models import SupportContact
+from casedesk.search.services import index
 
 from .effort_fields import after_events
 
@@ -71,4 +72,5 @@ def record_all(events: list[CaseEvent]) -> list[CaseEvent]:
     for event in events:
         on_event(event)  # public news for the customer goes out by mail after the commit
     after_events(events)  # the effort fields and their watch follow engineer activity
+    index.add_events(events)  # findable from this commit on
     return events

@@ -26,6 +26,7 @@ from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind, Resolu
 from casedesk.customers import services as customers
 from casedesk.lib import clock
 from casedesk.lib.tz import local_text
+from casedesk.search.services import index
 
 from .access import access_case, normal_ref, require_agent
 from .errors import CaseError, CaseNotFound
@@ -232,7 +233,7 @@ def _copy(
     )
     # The same stored file, referenced from the target: nothing is copied on disk, and the
     # duplicate keeps its own rows.
-    Attachment.objects.bulk_create(
+    copies = Attachment.objects.bulk_create(
         Attachment(
             case=target,
             event=merged,
@@ -245,6 +246,7 @@ def _copy(
         )
         for a in files
     )
+    index.add_files(target.pk, copies)  # the target finds the files' names from now on
 
 
 def _refund(agent: AbstractBaseUser, duplicate: Case, target: Case, at: dt.datetime) -> None:

@@ -35,9 +35,23 @@ class DatabaseOperations(operations.DatabaseOperations):
                 for table, name, sql in cursor.fetchall()
                 if any(self.quote_name(table) in statement for statement in statements)
             ]
+            # External-content FTS5 tables over an emptied table: their index is emptied too
+            # (the triggers that keep it in step are lifted for the flush).
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'"
+            )
+            fts = [
+                name
+                for name, sql in cursor.fetchall()
+                if any(f"content='{table}'" in sql for table in tables)
+            ]
         drop = [f"DROP TRIGGER {self.quote_name(name)};" for name, _ in triggers]
         create = [f"{sql};" for _, sql in triggers]
-        return [*drop, *statements, *create]
+        rebuild = [
+            f"INSERT INTO {self.quote_name(name)}({self.quote_name(name)}) VALUES('delete-all');"
+            for name in fts
+        ]
+        return [*drop, *statements, *create, *rebuild]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

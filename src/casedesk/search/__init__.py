@@ -1,0 +1,1 @@
+"""Search over cases, customers and contacts: one service whatever the database."""
