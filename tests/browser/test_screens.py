@@ -122,6 +122,8 @@ FORM_ORDER = [
     "id_release",
     "id_subject",
     "id_description",
+    "id_tried",
+    "id_diagnostics",
     "id_attachments",
     "button",
 ]
