@@ -175,6 +175,10 @@ class Case(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    # Issue 18: the support group that owns the case (routing rules, or an engineer's choice).
+    group = models.ForeignKey(
+        "cases.SupportGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
 
     class Meta:
         indexes = [
@@ -233,6 +237,7 @@ class EventKind(models.TextChoices):
     REMINDED = "reminded", "Customer reminded"
     RESOLVED = "resolved", "Resolved"
     FIX_RELEASED = "fix_released", "Fix released"
+    GROUPED = "grouped", "Group changed"
 
 
 class CaseEvent(models.Model):
@@ -381,3 +386,7 @@ class WaitingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} for {self.request_id}"
+
+
+# Issue 18's support groups live in their own module; imported here so the app registers them.
+from .groups import GroupMember, RoutingRule, SupportGroup  # noqa: E402, F401

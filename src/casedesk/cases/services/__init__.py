@@ -8,6 +8,7 @@ from .access import (
 )
 from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
+from .groups import groups_of, set_group, take
 from .intake import (
     Opened,
     can_reopen,
@@ -56,6 +57,7 @@ __all__ = [
     "drift",
     "find_case_by_message_ids",
     "find_case_by_ref",
+    "groups_of",
     "open_case",
     "open_case_recorded",
     "open_request",
@@ -67,5 +69,7 @@ __all__ = [
     "resolve",
     "resolve_released",
     "respond",
+    "set_group",
     "set_status",
+    "take",
 ]
