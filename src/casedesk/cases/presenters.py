@@ -62,7 +62,9 @@ def _summary(event: CaseEvent) -> str:
         case EventKind.ASSIGNED:
             return f"Assigned to {d.get('assignee') or 'nobody'}"
         case EventKind.GROUPED:
-            return f"Moved to the group {d['group']}" if d.get("group") else "Taken out of its group"
+            return (
+                f"Moved to the group {d['group']}" if d.get("group") else "Taken out of its group"
+            )
         case _:
             return EventKind(event.kind).label
 

@@ -5,7 +5,8 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
-from . import tasks, views
+from . import owner_views as own
+from . import queue_page, tasks, views
 
 app_name = "console"
 urlpatterns = [
@@ -31,4 +32,9 @@ urlpatterns = [
     path("cases/<str:ref>/classify", after.classify_view, name="classify"),
     path("cases/<str:ref>/ask", after.ask_view, name="ask"),
     path("cases/<str:ref>/resolve", after.resolve_view, name="resolve"),
+    path("queue/body", queue_page.queue_body, name="queue_body"),
+    path("queue/bulk", own.bulk_view, name="bulk"),
+    path("groups/", own.group_list, name="groups"),
+    path("cases/<str:ref>/take", own.take_view, name="take"),
+    path("cases/<str:ref>/group", own.group_view, name="group"),
 ]

@@ -6,6 +6,7 @@ from .access import (
     find_case_by_message_ids,
     find_case_by_ref,
 )
+from .bulk import Bulk, Outcome, apply_bulk
 from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
 from .groups import groups_of, set_group, take
@@ -32,13 +33,16 @@ from .status import agents, assign, close, close_excluded, set_status
 from .waiting import ask_customer, open_request, remind_due
 
 __all__ = [
+    "Bulk",
     "CaseError",
     "CaseNotFound",
     "Forbidden",
     "NotEntitled",
+    "Outcome",
     "Opened",
     "access_case",
     "add_note",
+    "apply_bulk",
     "agents",
     "ask_customer",
     "assign",
