@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casedesk import api as package
 
-from . import after, cases, engineers, errors, subscription
+from . import after, bulk, cases, engineers, errors, subscription
 from .auth import AUTH
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
@@ -23,3 +23,4 @@ api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
 api.add_router("/", after.router)
 api.add_router("/", subscription.router)
+api.add_router("/", bulk.router)
