@@ -19,8 +19,8 @@ api = IdempotentAPI(
     parser=StrictParser(),
 )
 errors.install(api)
+api.add_router("/", bulk.router)  # first: "/cases/bulk" is not the case "bulk"
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)
 api.add_router("/", after.router)
 api.add_router("/", subscription.router)
-api.add_router("/", bulk.router)
