@@ -177,7 +177,12 @@ class Case(models.Model):
     )
     # Issue 18: the support group that owns the case (routing rules, or an engineer's choice).
     group = models.ForeignKey(
-        "cases.SupportGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "cases.SupportGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,  # `case_grouped` below
     )
 
     class Meta:
@@ -204,6 +209,11 @@ class Case(models.Model):
             models.Index(fields=["quiet_at"], name="case_quiet"),
             # The queue's update-due column and the update-late filter.
             models.Index(fields=["update_due_at"], name="case_update_due"),
+            # The queue's "My groups" (`group_id = ?`): grouped cases only. A full index on the
+            # column, NULL for most cases, looked useless to SQLite's statistics (it scanned).
+            models.Index(
+                fields=["group"], condition=models.Q(group__isnull=False), name="case_grouped"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from casedesk.cases.models import Case, GroupMember
+from casedesk.cases.models import Case
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Subscription
 from casedesk.lib import clock
 
@@ -29,9 +29,8 @@ SCOPES = {"all": "All", "mine": "Mine", "groups": "My groups", "unassigned": "Un
 def scoped(qs: QuerySet[Case], scope: str, user: Any) -> QuerySet[Case]:
     if scope == "mine":
         return qs.filter(assignee_id=user.pk)
-    if scope == "groups":  # a subquery, not a query of its own
-        mine = GroupMember.objects.filter(user_id=user.pk).values("group_id")
-        return qs.filter(group_id__in=mine)
+    if scope == "groups":  # joined: a user is in a group once (`group_member_once`)
+        return qs.filter(group__memberships__user_id=user.pk)
     if scope == "unassigned":
         return qs.filter(assignee__isnull=True)
     return qs
@@ -123,8 +122,6 @@ def queue_context(request: HttpRequest) -> dict[str, Any]:
         "here": request.get_full_path().replace(
             reverse("console:queue_body"), reverse("console:queue"), 1
         ),
-        "my_groups": scope == "groups"
-        and GroupMember.objects.filter(user_id=request.user.pk).exists(),
     }
 
 
