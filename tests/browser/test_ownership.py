@@ -63,10 +63,14 @@ def test_a_bulk_close_refuses_one_case_with_its_reason_and_closes_the_others(
     agent.click("#bulk-apply")
     agent.wait_for_selector("#bulk-refused")
     refused = agent.inner_text("#bulk-refused")
-    assert f"{original.tracking_number}: Give the tracking number of another case of Acme" in refused
+    assert (
+        f"{original.tracking_number}: Give the tracking number of another case of Acme" in refused
+    )
     done = agent.inner_text("#bulk-done")
     for case in copies:
-        assert f"{case.tracking_number}: Closed as a duplicate of {original.tracking_number}." in done
+        assert (
+            f"{case.tracking_number}: Closed as a duplicate of {original.tracking_number}." in done
+        )
     _shot(agent, "bulk-result")
     statuses = {c.tracking_number: c.status for c in [original, *copies] if not c.refresh_from_db()}
     assert statuses == {

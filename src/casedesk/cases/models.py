@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
@@ -407,7 +408,7 @@ class WaitingNotice(models.Model):
 class SupportGroup(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=300, blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="GroupMember", related_name="support_groups"
     )
     # Round-robin: a routed case goes to the next member on shift after the last one given one.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casedesk.cases import services as cs
 from casedesk.cases.models import OPEN_STATUSES, SupportGroup
 from casedesk.customers.models import TermsVersion
+from casedesk.lib.requests import SignedInRequest
 
 from . import queue as q
 from .decorators import agent_required
@@ -31,7 +32,7 @@ def _back(request: HttpRequest, ref: str) -> HttpResponseRedirect:
 
 @agent_required
 @require_POST
-def take_view(request: HttpRequest, ref: str) -> HttpResponse:
+def take_view(request: SignedInRequest, ref: str) -> HttpResponse:
     try:
         case = cs.take(request.user, cs.access_case(request.user, ref))
     except cs.CaseNotFound:
@@ -46,7 +47,7 @@ def take_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def group_view(request: HttpRequest, ref: str) -> HttpResponse:
+def group_view(request: SignedInRequest, ref: str) -> HttpResponse:
     try:
         case = cs.access_case(request.user, ref)
         case = cs.set_group(request.user, case, picked(request.POST.get("group", "")))
@@ -63,7 +64,7 @@ def group_view(request: HttpRequest, ref: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def bulk_view(request: HttpRequest) -> HttpResponse:
+def bulk_view(request: SignedInRequest) -> HttpResponse:
     """Apply the action bar's action to the ticked cases; the page lists each outcome."""
     versions = TermsVersion.objects.order_by("-pk")
     form = BulkForm(

@@ -22,6 +22,7 @@ from casedesk.lib import clock
 
 from .demo_after import seed_after
 from .demo_effort import seed_effort
+from .demo_groups import seed_groups
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -164,6 +165,7 @@ def seed(
     progress("  today's open cases and a held message from an unknown sender")
     contacts = [c for org in orgs.values() for c in org.contacts]
     after_logins = seed_after(manager, agents, contacts, now)  # issue 16: after the first reply
+    seed_groups(manager, agents, [o.contacts[0] for o in orgs.values()], now)  # issue 18
     logins = [("Support manager (and admin)", "manager", DEMO_PASSWORD)]
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
     for level, org in orgs.items():

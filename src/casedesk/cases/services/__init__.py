@@ -9,7 +9,7 @@ from .access import (
 from .bulk import Bulk, Outcome, apply_bulk
 from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
-from .groups import groups_of, set_group, take
+from .groups import add_group, set_group, take
 from .intake import (
     Opened,
     can_reopen,
@@ -41,6 +41,7 @@ __all__ = [
     "Outcome",
     "Opened",
     "access_case",
+    "add_group",
     "add_note",
     "apply_bulk",
     "agents",
@@ -61,7 +62,6 @@ __all__ = [
     "drift",
     "find_case_by_message_ids",
     "find_case_by_ref",
-    "groups_of",
     "open_case",
     "open_case_recorded",
     "open_request",

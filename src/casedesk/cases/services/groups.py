@@ -4,17 +4,26 @@ engineer taking a case, and moving a case to another group."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from casedesk.cases.models import Case, CaseEvent, EventKind, RoutingRule, Status, SupportGroup
-from casedesk.customers.roles import is_agent
+from casedesk.cases.models import (
+    Case,
+    CaseEvent,
+    EventKind,
+    GroupMember,
+    RoutingRule,
+    Status,
+    SupportGroup,
+)
+from casedesk.customers.roles import is_agent, manager_refusal
 from casedesk.lib import clock
 
 from .access import require_agent
-from .errors import CaseError
+from .errors import CaseError, Forbidden
 from .events import new_event, record
 from .retry import retry_on_lock
 
@@ -189,6 +198,33 @@ def _group(group: SupportGroup | int | None) -> SupportGroup | None:
     return found
 
 
-def groups_of(user: Any) -> list[int]:
-    """The ids of the groups `user` is a member of."""
-    return list(SupportGroup.objects.filter(members=user).values_list("pk", flat=True))
+def add_group(
+    manager: AbstractBaseUser,
+    name: str,
+    *,
+    members: Sequence[Any] = (),
+    off_shift: Sequence[Any] = (),
+    round_robin: bool = False,
+    rules: Sequence[tuple[str, str]] = (),
+    description: str = "",
+) -> SupportGroup:
+    """A support group with members (those in `off_shift` not available) and routing rules
+    given as (product, kind) pairs, tried in order. The admin does the same by hand."""
+    refusal = manager_refusal(manager, "add support groups")
+    if refusal:
+        raise Forbidden(f"{refusal}.")
+    if not name.strip():
+        raise CaseError("Give the group a name.", field="name")
+    with transaction.atomic():
+        group = SupportGroup.objects.create(
+            name=name.strip(), description=description, round_robin=round_robin
+        )
+        off = {u.pk for u in off_shift}
+        GroupMember.objects.bulk_create(
+            GroupMember(group=group, user=u, available=u.pk not in off) for u in members
+        )
+        RoutingRule.objects.bulk_create(
+            RoutingRule(group=group, product=product, kind=kind, position=10 * (n + 1))
+            for n, (product, kind) in enumerate(rules)
+        )
+    return group
