@@ -3,6 +3,7 @@ many cases from the queue, and the list of support groups. Each calls a case ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cs
-from casedesk.cases.models import OPEN_STATUSES, SupportGroup
+from casedesk.cases.models import OPEN_STATUSES, Case, SupportGroup
 from casedesk.customers.models import TermsVersion
 from casedesk.lib.requests import SignedInRequest
 
@@ -30,36 +31,38 @@ def _back(request: HttpRequest, ref: str) -> HttpResponseRedirect:
     return redirect(target if target and safe else reverse("console:case", args=[ref]))
 
 
-@agent_required
-@require_POST
-def take_view(request: SignedInRequest, ref: str) -> HttpResponse:
+def _act(request: SignedInRequest, ref: str, act: Callable[[Case], str]) -> HttpResponse:
+    """Run one case action; its message (or refusal) shows on the page the button was on."""
     try:
-        case = cs.take(request.user, cs.access_case(request.user, ref))
+        done = act(cs.access_case(request.user, ref))
     except cs.CaseNotFound:
         messages.error(request, f"No case {ref} that you can see.")
         return redirect("console:queue")
     except cs.CaseError as exc:
         messages.error(request, exc.message)
         return _back(request, ref)
-    messages.success(request, f"{case.tracking_number} is yours now.")
-    return _back(request, case.tracking_number)
+    messages.success(request, done)
+    return _back(request, ref)
+
+
+@agent_required
+@require_POST
+def take_view(request: SignedInRequest, ref: str) -> HttpResponse:
+    def take(case: Case) -> str:
+        return f"{cs.take(request.user, case).tracking_number} is yours now."
+
+    return _act(request, ref, take)
 
 
 @agent_required
 @require_POST
 def group_view(request: SignedInRequest, ref: str) -> HttpResponse:
-    try:
-        case = cs.access_case(request.user, ref)
+    def move(case: Case) -> str:
         case = cs.set_group(request.user, case, picked(request.POST.get("group", "")))
-    except cs.CaseNotFound:
-        messages.error(request, f"No case {ref} that you can see.")
-        return redirect("console:queue")
-    except cs.CaseError as exc:
-        messages.error(request, exc.message)
-        return _back(request, ref)
-    where = f"in {case.group.name}" if case.group else "in no group"
-    messages.success(request, f"{case.tracking_number} is {where} now.")
-    return _back(request, case.tracking_number)
+        where = f"in {case.group.name}" if case.group else "in no group"
+        return f"{case.tracking_number} is {where} now."
+
+    return _act(request, ref, move)
 
 
 @agent_required

@@ -16,7 +16,6 @@ from casedesk.cases.models import (
     EventKind,
     GroupMember,
     RoutingRule,
-    Status,
     SupportGroup,
 )
 from casedesk.customers.roles import is_agent, manager_refusal
@@ -24,8 +23,9 @@ from casedesk.lib import clock
 
 from .access import require_agent
 from .errors import CaseError, Forbidden
-from .events import new_event, record
+from .events import new_event, record, record_all
 from .retry import retry_on_lock
+from .status import record_assignment
 
 
 def route_for(product: str, kind: str) -> SupportGroup | None:
@@ -64,28 +64,20 @@ def next_on_shift(group: SupportGroup) -> Any | None:
     return chosen
 
 
-def routed_events(case: Case, at: dt.datetime) -> list[CaseEvent]:
-    """At intake (case not saved yet): set the case's group by the rules and, for a round-robin
-    group, its assignee; returns the internal events that say so."""
+def routed_events(case: Case, at: dt.datetime, *, assign: bool = True) -> list[CaseEvent]:
+    """Set the case's group by the rules and, for a round-robin group when `assign`, its
+    assignee; returns the internal events that say so, not yet stored (at intake the case is
+    not saved yet)."""
     group = route_for(case.product, case.kind)
     if group is None:
         return []
     case.group = group
     events = [new_event(case, EventKind.GROUPED, None, at, public=False, group=group.name)]
-    chosen = next_on_shift(group) if group.round_robin else None
+    chosen = next_on_shift(group) if assign and group.round_robin else None
     if chosen is not None:
         case.assignee = chosen
-        events.append(
-            new_event(
-                case,
-                EventKind.ASSIGNED,
-                None,
-                at,
-                public=False,
-                assignee=chosen.get_username(),
-                round_robin=group.name,
-            )
-        )
+        turn = {"assignee": chosen.get_username(), "round_robin": group.name}
+        events.append(new_event(case, EventKind.ASSIGNED, None, at, public=False, **turn))
     return events
 
 
@@ -94,26 +86,10 @@ def reroute(case: Case, at: dt.datetime) -> None:
     A group set by hand or by an earlier rule stays; engineers move cases themselves."""
     if case.group_id is not None:
         return
-    group = route_for(case.product, case.kind)
-    if group is None:
-        return
-    record(case, EventKind.GROUPED, None, at, public=False, group=group.name)
-    case.group = group
-    fields = ["group"]
-    chosen = next_on_shift(group) if group.round_robin and case.assignee_id is None else None
-    if chosen is not None:
-        record(
-            case,
-            EventKind.ASSIGNED,
-            None,
-            at,
-            public=False,
-            assignee=chosen.get_username(),
-            round_robin=group.name,
-        )
-        case.assignee = chosen
-        fields.append("assignee")
-    case.save(update_fields=fields)
+    events = routed_events(case, at, assign=case.assignee_id is None)
+    if events:
+        record_all(events)
+        case.save(update_fields=["group", "assignee"])
 
 
 def _locked(case: Case) -> Case:
@@ -145,20 +121,7 @@ def take(agent: AbstractBaseUser, case: Case, *, at: dt.datetime | None = None) 
 
 def mark_taken(agent: AbstractBaseUser, case: Case, at: dt.datetime) -> None:
     """Record that `agent` takes the locked, unassigned `case` (the caller saves it)."""
-    moved = {"from": case.status, "to": Status.TRIAGED} if case.status == Status.NEW else {}
-    record(
-        case,
-        EventKind.ASSIGNED,
-        agent,
-        at,
-        public=False,
-        assignee=agent.get_username(),
-        taken=True,
-        **moved,
-    )
-    case.assignee = agent  # type: ignore[assignment]
-    if moved:
-        case.status = Status.TRIAGED
+    record_assignment(agent, case, agent, at, taken=True)
 
 
 @retry_on_lock
