@@ -35,6 +35,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("post", "/api/cases/{ref}/classification"): {"kind": "problem"},
     ("post", "/api/cases/{ref}/info-requests"): {"items": ["logs"]},
     ("post", "/api/cases/{ref}/resolution"): {"how": "answered"},
+    ("post", "/api/cases/{ref}/take"): {},
 }
 
 
