@@ -93,7 +93,7 @@ def reroute(case: Case, at: dt.datetime) -> None:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
 
 
 @retry_on_lock
