@@ -151,3 +151,24 @@ def test_moving_a_case_between_groups(world):
     with pytest.raises(cs.CaseError, match="Choose one of the support groups."):
         cs.set_group(world.agent, case, 999_999)
     assert "Taken out of its group" in _summaries(case)
+
+
+def test_a_manager_adds_a_group_with_members_off_shift_and_rules(world):
+    ana = engineer("ana")
+    made = cs.add_group(
+        world.manager,
+        " Platform ",
+        members=[ana, world.agent],
+        off_shift=[world.agent],
+        round_robin=True,
+        rules=[("DC/OS", ""), ("", "question")],
+    )
+    assert made.name == "Platform"
+    on_shift = dict(made.memberships.values_list("user__username", "available"))
+    assert on_shift == {"ana": True, "agent": False}
+    assert [(r.product, r.kind) for r in made.rules.all()] == [("DC/OS", ""), ("", "question")]
+    assert _open(world.alice, product="Marathon", kind="question").assignee == ana
+    with pytest.raises(cs.Forbidden, match="Only support managers can add support groups."):
+        cs.add_group(world.agent, "Mine")
+    with pytest.raises(cs.CaseError, match="Give the group a name."):
+        cs.add_group(world.manager, "  ")

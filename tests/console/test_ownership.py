@@ -149,3 +149,13 @@ def test_the_groups_page_lists_members_rules_and_open_cases(agent_client, world)
 def test_the_groups_page_empty_state(agent_client, world):
     html = agent_client.get("/console/groups/").content.decode()
     assert "No support groups yet." in html
+
+
+def test_managers_edit_groups_members_and_rules_in_the_admin(client, world):
+    group("Platform", world.agent, product="DC/OS")
+    client.force_login(world.manager)
+    listing = client.get("/admin/cases/supportgroup/")
+    assert listing.status_code == 200 and "Platform" in listing.content.decode()
+    add = client.get("/admin/cases/supportgroup/add/").content.decode()
+    assert "On shift: round-robin assignment may give this member cases." in add
+    assert "Lower numbers are tried first." in add
