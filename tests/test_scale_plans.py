@@ -87,6 +87,10 @@ def test_the_pages_read_the_case_table_through_indexes_within_their_query_budget
         pages: list[tuple[Client, str, dict[str, str], int | None]] = [
             (agent, "/console/", {}, QUEUE_BUDGET),
             (agent, "/console/?page=5", {}, QUEUE_BUDGET),
+            # Issue 18: the scopes and the refresh fragment read through the same index.
+            (agent, "/console/?show=mine", {}, QUEUE_BUDGET),
+            (agent, "/console/?show=groups", {}, QUEUE_BUDGET),
+            (agent, "/console/queue/body?show=unassigned&page=2", {}, QUEUE_BUDGET),
             (api, "/api/cases", contact_api, LIST_BUDGET),
             (api, f"/api/cases?cursor={contact_next}", contact_api, LIST_BUDGET),
             (api, "/api/cases", agent_api, LIST_BUDGET),

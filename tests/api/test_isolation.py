@@ -42,6 +42,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("get", "/api/cases/{ref}/followers"): {},
     ("post", "/api/cases/{ref}/followers"): {"email": "alice@acme.example"},
     ("post", "/api/cases/{ref}/followers/remove"): {"email": "alice@acme.example"},
+    ("post", "/api/cases/{ref}/take"): {},
 }
 
 

@@ -6,6 +6,7 @@ from casedesk import api as package
 
 from . import (
     after,
+    bulk,
     cases,
     customer_requests,
     engineers,
@@ -29,6 +30,7 @@ api = IdempotentAPI(
     parser=StrictParser(),
 )
 errors.install(api)
+api.add_router("/", bulk.router)  # first: "/cases/bulk" is not the case "bulk"
 api.add_router("/", search.router)  # before /cases/{ref}, which "search" would match
 api.add_router("/", cases.router)
 api.add_router("/", engineers.router)

@@ -58,8 +58,16 @@ def _summary(event: CaseEvent) -> str:
             return f"{EventKind(event.kind).label} ({d.get('quota')})"
         case EventKind.PATCH_REFUSED:
             return "Emergency patch refused"
+        case EventKind.ASSIGNED if d.get("taken"):
+            return f"Taken by {d.get('assignee')}"
+        case EventKind.ASSIGNED if d.get("round_robin"):
+            return f"Assigned to {d.get('assignee')} in turn within {d.get('round_robin')}"
         case EventKind.ASSIGNED:
             return f"Assigned to {d.get('assignee') or 'nobody'}"
+        case EventKind.GROUPED:
+            return (
+                f"Moved to the group {d['group']}" if d.get("group") else "Taken out of its group"
+            )
         case _:
             return EventKind(event.kind).label
 

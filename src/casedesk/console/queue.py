@@ -12,7 +12,6 @@ from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from casedesk.cases.effort_presenters import quiet_words, update_words
 from casedesk.cases.models import OPEN_STATUSES, Case, SeverityRequest, is_open_sql
 from casedesk.cases.presenters import duration, local
-from casedesk.customers.models import Customer, Subscription
 from casedesk.customers.roles import AGENTS, MANAGERS
 from casedesk.lib.paging import Count, capped_count
 from casedesk.terms import sla
@@ -146,18 +145,6 @@ def assignable_agents() -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     staff = users.filter(Q(is_superuser=True) | Q(groups__name__in=[AGENTS, MANAGERS]))
     return list(staff.distinct().order_by("username"))
-
-
-def level_choices() -> list[tuple[str, str]]:
-    """Level keys in use, named as the terms name them."""
-    seen: dict[str, str] = {}
-    for sub in Subscription.objects.select_related("terms_version").order_by("level"):
-        seen.setdefault(sub.level, sub.level_name)
-    return sorted(seen.items(), key=lambda item: item[1])
-
-
-def customer_choices() -> list[tuple[str, str]]:
-    return list(Customer.objects.order_by("name").values_list("slug", "name"))
 
 
 @dataclass

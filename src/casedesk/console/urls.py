@@ -7,7 +7,8 @@ from . import case_views as c
 from . import contact_requests as cr
 from . import desk_views as desk
 from . import link_views as links
-from . import search_views, tasks, views
+from . import owner_views as own
+from . import queue_page, search_views, tasks, views
 from . import statement_views as st
 
 app_name = "console"
@@ -48,4 +49,9 @@ urlpatterns = [
     path("macros/", desk.macro_list, name="macros"),
     path("macros/new", desk.macro_edit, name="macro_new"),
     path("macros/<int:pk>/", desk.macro_edit, name="macro_edit"),
+    path("queue/body", queue_page.queue_body, name="queue_body"),
+    path("queue/bulk", own.bulk_view, name="bulk"),
+    path("groups/", own.group_list, name="groups"),
+    path("cases/<str:ref>/take", own.take_view, name="take"),
+    path("cases/<str:ref>/group", own.group_view, name="group"),
 ]

@@ -17,10 +17,9 @@ from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, QuotaEntry, S
 from casedesk.customers.roles import is_manager
 from casedesk.lib import clock
 
-from . import queue as q
 from .contact_requests import requests_of
 from .decorators import agent_required
-from .forms import QueueFilterForm
+from .queue_page import queue_context
 
 PAGE_SIZE = 50
 RECENT_CASES = 20
@@ -29,36 +28,7 @@ RECENT_REQUESTS = 20
 
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    now = clock.now()
-    agents = q.assignable_agents()
-    form = QueueFilterForm(
-        request.GET or None,
-        levels=q.level_choices(),
-        customers=q.customer_choices(),
-        assignees=[(str(a.pk), a.get_full_name() or a.get_username()) for a in agents],
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = q.page_of(q.apply_filters(q.open_cases(), filters), request.GET.get("page"), PAGE_SIZE)
-    mail = q.unverified_mail()
-    requests = list(q.severity_requests()[: q.LANE_LIMIT])
-    breaching = list(q.breaching_soon(now)[: q.LANE_LIMIT])
-    quiet = list(q.quiet_cases(now)[: q.LANE_LIMIT])
-    q.with_relations(page.cases, requests, breaching, quiet)
-    context = {
-        "form": form,
-        "filtered": any(filters.values()),
-        "page": page,
-        "rows": [q.row(case, now) for case in page.cases],
-        "requests": [q.row(case, now) for case in requests],
-        "breaching": [q.row(case, now) for case in breaching],
-        "quiet": [q.row(case, now) for case in quiet],
-        "mail_installed": mail is not None,
-        "mail_count": mail.count() if mail is not None else 0,
-        "mail": list(mail[: q.LANE_LIMIT]) if mail is not None else [],
-        "lane_limit": q.LANE_LIMIT,
-        "tz": DEFAULT_TIME_ZONE,
-    }
-    return render(request, "console/queue.html", context)
+    return render(request, "console/queue.html", queue_context(request))
 
 
 @agent_required

@@ -23,6 +23,7 @@ from casedesk.lib import clock
 from .demo_after import seed_after
 from .demo_desk import seed_follower, seed_macros
 from .demo_effort import seed_effort
+from .demo_groups import seed_groups
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -167,6 +168,7 @@ def seed(
     after_logins = seed_after(manager, agents, contacts, now)  # issue 16: after the first reply
     seed_macros(manager, agents)  # issue 18: canned replies
     seed_follower(manager)
+    seed_groups(manager, agents, [o.contacts[0] for o in orgs.values()], now)  # issue 18
     logins = [("Support manager (and admin)", "manager", DEMO_PASSWORD)]
     logins += [("Support engineer", a.username, DEMO_PASSWORD) for a in agents]
     for level, org in orgs.items():

@@ -6,7 +6,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_groups(**kwargs: Any) -> None:
+def ensure_groups_after_migrate(**kwargs: Any) -> None:
     # Here, not at the top: roles imports models, which cannot load before the app registry.
     from .roles import ensure_groups
 
@@ -20,4 +20,6 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         # After auth has created this app's permissions (its receiver was connected first).
-        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="customers-ensure-groups")
+        post_migrate.connect(
+            ensure_groups_after_migrate, sender=self, dispatch_uid="customers-ensure-groups"
+        )

@@ -22,6 +22,8 @@ _CUSTOMER_MODELS = (
     "termsversion",
 )
 
+_GROUP_MODELS = ("supportgroup", "groupmember", "routingrule")
+
 
 def _in_group(user: Any, name: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -69,4 +71,9 @@ def ensure_groups() -> tuple[Group, Group]:
     )
     managers.permissions.add(*[p for p in perms if not p.codename.startswith("delete_")])
     agents.permissions.add(*[p for p in perms if p.codename.startswith("view_")])
+    # Issue 18: support groups are configuration; managers keep them, members and rules whole.
+    groups = Permission.objects.filter(
+        content_type__app_label="cases", content_type__model__in=_GROUP_MODELS
+    )
+    managers.permissions.add(*groups)
     return agents, managers

@@ -30,9 +30,19 @@ def recipients(case: Case, step: str) -> list[str]:
     if step == "assignee" and mine:
         return mine
     # "team" also serves "pager" without a pager URL, and an unassigned case's "assignee" step.
+    # Issue 18: the team is the case's support group; without one (or with nobody reachable in
+    # it), every engineer and manager, as before groups existed.
+    team = _members(case) if step != "managers" else []
     groups = (MANAGERS,) if step == "managers" else (AGENTS, MANAGERS)
-    found = _group_addresses(*groups)
+    found = team or _group_addresses(*groups)
     return sorted({*mine, *found})
+
+
+def _members(case: Case) -> list[str]:
+    if case.group_id is None:
+        return []
+    users = get_user_model().objects.filter(is_active=True, group_memberships__group=case.group_id)
+    return sorted({u.email for u in users if u.email})
 
 
 def message_id(alert: SlaAlert) -> str:

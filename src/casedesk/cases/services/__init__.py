@@ -6,8 +6,10 @@ from .access import (
     find_case_by_message_ids,
     find_case_by_ref,
 )
+from .bulk import Bulk, Outcome, apply_bulk
 from .classify import classify
 from .errors import CaseError, CaseNotFound, Forbidden, NotEntitled
+from .groups import add_group, set_group, take
 from .intake import (
     Opened,
     can_reopen,
@@ -34,6 +36,7 @@ from .status import agents, assign, close, close_excluded, set_status
 from .waiting import ask_customer, open_request, remind_due
 
 __all__ = [
+    "Bulk",
     "CaseError",
     "CaseNotFound",
     "LinkedCase",
@@ -41,9 +44,12 @@ __all__ = [
     "Merged",
     "Forbidden",
     "NotEntitled",
+    "Outcome",
     "Opened",
     "access_case",
+    "add_group",
     "add_note",
+    "apply_bulk",
     "agents",
     "ask_customer",
     "assign",
@@ -80,6 +86,8 @@ __all__ = [
     "resolve",
     "resolve_released",
     "respond",
+    "set_group",
     "set_status",
     "with_sections",
+    "take",
 ]

@@ -13,6 +13,7 @@ from casedesk.lib import clock
 from .access import require_agent
 from .errors import CaseError
 from .events import record
+from .groups import reroute
 from .retry import retry_on_lock
 
 
@@ -70,4 +71,5 @@ def classify(
         case.environment = new_env or case.environment
         case.updated_at = at
         case.save(update_fields=["kind", "environment", "updated_at"])
+        reroute(case, at)  # issue 18: a kind now known may match a routing rule
     return case

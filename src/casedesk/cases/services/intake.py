@@ -29,6 +29,7 @@ from .access import require_contact_of
 from .classify import check_environment, check_kind
 from .errors import CaseError, NotEntitled
 from .events import new_event, record, record_all
+from .groups import routed_events
 from .numbers import next_number, tracking_number
 from .retry import retry_on_lock
 from .sla_fields import refresh_sla, set_new_case_sla, watch_new_case
@@ -276,6 +277,7 @@ def open_case_recorded(
                     current=case.severity,
                 )
             )
+        events += routed_events(case, received_at)  # issue 18: the group's rules
         # The SLA fields go in with the case's INSERT; they are derived from the same events.
         set_new_case_sla(case, events)
         case.save(force_insert=True)

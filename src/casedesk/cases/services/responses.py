@@ -15,6 +15,7 @@ from . import attachments as files
 from .access import require_agent
 from .errors import CaseError
 from .events import record
+from .groups import mark_taken
 from .retry import retry_on_lock
 from .sla_fields import refresh_sla
 
@@ -41,6 +42,8 @@ def respond(
     at = at or clock.now()
     with transaction.atomic():
         case = _locked(case)
+        if case.assignee_id is None:  # issue 18: the first reply by an engineer takes the case
+            mark_taken(agent, case, at)
         first = case.first_response_at is None
         # A reply is the vendor's work, not a wait: only "Ask the customer" (cases.services.
         # waiting) puts a case on the customer's side. A new case becomes triaged.
@@ -59,7 +62,7 @@ def respond(
         if moved:
             case.status = Status.TRIAGED
         case.updated_at = at
-        case.save(update_fields=["status", "updated_at"])
+        case.save(update_fields=["assignee", "status", "updated_at"])
         refresh_sla(case)
     return event
 

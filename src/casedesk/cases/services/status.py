@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -145,22 +146,23 @@ def assign(agent: AbstractBaseUser, case: Case, assignee: User | None) -> Case:
     at = clock.now()
     with transaction.atomic():
         case = _locked(case)
-        moved = {"from": case.status, "to": Status.TRIAGED} if case.status == Status.NEW else {}
-        record(
-            case,
-            EventKind.ASSIGNED,
-            agent,
-            at,
-            public=False,
-            assignee=assignee.get_username() if assignee else None,
-            **moved,
-        )
-        case.assignee = assignee
-        if moved:
-            case.status = Status.TRIAGED
+        record_assignment(agent, case, assignee, at)
         case.updated_at = at
         case.save(update_fields=["assignee", "status", "updated_at"])
     return case
+
+
+def record_assignment(
+    agent: AbstractBaseUser, case: Case, assignee: Any, at: dt.datetime, **data: Any
+) -> None:
+    """Record the locked `case`'s new assignee (a new case becomes triaged); the caller saves
+    `assignee`, `status` and `updated_at`."""
+    moved = {"from": case.status, "to": Status.TRIAGED} if case.status == Status.NEW else {}
+    name = assignee.get_username() if assignee else None
+    record(case, EventKind.ASSIGNED, agent, at, public=False, assignee=name, **moved, **data)
+    case.assignee = assignee
+    if moved:
+        case.status = Status.TRIAGED
 
 
 def agents() -> list[AbstractBaseUser]:
