@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casedesk.core.input_guard.refuse_nul",  # NUL in paths and query strings: a 400
+    "casedesk.core.errors.brand_bare_errors",  # empty 405/429 answers get a page
 ]
 
 ROOT_URLCONF = "casedesk.urls"

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
+from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
 
 from .models import ApiToken
@@ -35,7 +35,7 @@ def tokens(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("api-tokens")
 def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:  # someone else's token looks like no token

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cases
 from casedesk.cases.effort_presenters import effort_panel
@@ -19,6 +18,7 @@ from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.customers import services as customers
 from casedesk.lib import clock
+from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
@@ -154,7 +154,7 @@ def _act(
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.respond(request.user, case, data["body"], attachments=data["attachments"])
@@ -164,7 +164,7 @@ def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def note_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.add_note(request.user, case, data["body"], attachments=data["attachments"])
@@ -174,7 +174,7 @@ def note_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def severity_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.change_severity(
@@ -190,7 +190,7 @@ def severity_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def confirm_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.confirm_severity_request(request.user, case, data["reason"])
@@ -200,7 +200,7 @@ def confirm_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def decline_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.decline_severity_request(request.user, case, data["reason"])
@@ -210,7 +210,7 @@ def decline_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def assign_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         pk = data["assignee"]
@@ -229,7 +229,7 @@ def assign_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def status_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.set_status(request.user, case, data["status"], reason=data["reason"])
@@ -239,7 +239,7 @@ def status_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def exclude_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.close_excluded(request.user, case, data["code"], reason=data["reason"])
@@ -254,7 +254,7 @@ def exclude_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def request_patch_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.request_patch(request.user, case, data["summary"])
@@ -264,7 +264,7 @@ def request_patch_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def deliver_patch_view(request: SignedInRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     patch = get_object_or_404(PatchRequest, pk=pk, case=case)
