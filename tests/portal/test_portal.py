@@ -164,7 +164,7 @@ def test_the_subscription_page_shows_limits_and_quota(client, world):
     page = client.get("/portal/subscription/").content.decode()
     assert "Standard" in page
     assert "1 of 2 active contacts" in page
-    assert "Severity 1 and 2 incidents used: 0 of 10 until" in page
+    assert "0 of 10 Severity 1/2 incidents used this subscription year (renews" in page
 
 
 def test_sign_in_is_limited_after_five_failures(client, world):
