@@ -17,7 +17,7 @@ from casedesk.terms.calendar import BusinessCalendar
 def local(t: dt.datetime | None, tz: str) -> str:
     if t is None:
         return ""
-    return local_text(t, tz, "%a %d %b %Y, %H:%M %Z")
+    return local_text(t, tz)
 
 
 def duration(delta: dt.timedelta) -> str:

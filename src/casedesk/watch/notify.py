@@ -41,7 +41,7 @@ def message_id(alert: SlaAlert) -> str:
 
 
 def _when(t: dt.datetime, zone: str) -> str:
-    local = tz.local_text(t, zone, "%a %Y-%m-%d %H:%M %Z")
+    local = tz.local_text(t, zone)
     return f"{local} ({t.astimezone(dt.UTC):%H:%M} UTC)"
 
 
