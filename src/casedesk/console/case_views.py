@@ -16,6 +16,7 @@ from casedesk.cases import services as cases
 from casedesk.cases.effort_presenters import effort_panel
 from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
+from casedesk.core.zones import zone_beside
 from casedesk.customers import services as customers
 from casedesk.lib import clock
 from casedesk.lib.prg import post_only
@@ -109,6 +110,7 @@ def _render(
     context = {
         "case": case,
         "tz": tz,
+        "zone_note": zone_beside(tz, case.contact.time_zone, clock.now()),
         "level": terms.level(case.level),
         "pending_request": case.severity_request == SeverityRequest.PENDING,
         "sla": sla_panel(case, tz, now),
