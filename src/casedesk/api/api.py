@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from casedesk import api as package
-
 from . import after, cases, engineers, errors, subscription
 from .auth import AUTH
+from .description import DESCRIPTION
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
 
@@ -13,7 +12,7 @@ from .parser import StrictParser
 api = IdempotentAPI(
     title="casedesk API",
     version="1",
-    description=package.__doc__ or "",
+    description=DESCRIPTION,
     auth=AUTH,
     urls_namespace="api",
     parser=StrictParser(),
