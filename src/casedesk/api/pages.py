@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from casedesk.lib.prg import post_only
 from casedesk.customers.models import DEFAULT_TIME_ZONE
 from casedesk.customers.roles import contact_of, is_agent
 from casedesk.lib.inputs import parse_id
+from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
 
 from .models import ApiToken
