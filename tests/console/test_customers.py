@@ -32,7 +32,7 @@ def test_it_shows_the_subscription_and_the_contact_limit(agent_client, world):
     assert "Premium · 120 nodes · 2026-01-01 – 2027-12-31 current" in html
     assert "Acme&#x27;s order platform on DC/OS" in html
     assert "Contacts: 1 of 8 active contacts (Premium, 120 nodes)" in html
-    assert "Alice Adams alice@acme.example America/Los_Angeles active" in html
+    assert "Alice Adams alice@acme.example America/Los_Angeles Active" in html
     assert "Severity 1/2 incidents: unlimited." in html
 
 

@@ -5,13 +5,24 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
-from . import tasks, views
+from . import contacts, tasks, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<slug:slug>/", views.customer_detail, name="customer"),
+    path("customers/<slug:slug>/contacts/add", contacts.add_view, name="add_contact"),
+    path(
+        "customers/<slug:slug>/contacts/<int:pk>/transfer",
+        contacts.transfer_view,
+        name="transfer_contact",
+    ),
+    path(
+        "customers/<slug:slug>/contacts/<int:pk>/deactivate",
+        contacts.deactivate_view,
+        name="deactivate_contact",
+    ),
     path("contact-requests/", cr.request_list, name="contact_requests"),
     path("contact-requests/<int:pk>/approve", cr.approve_view, name="approve_contact_request"),
     path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),
