@@ -17,6 +17,7 @@ def test_a_contact_gets_the_portal_navigation_and_a_copy_button(client, world) -
     assert 'data-copy="secret"' in html and 'id="secret"' in html
     assert "/static/casedesk/copy.js" in html
     assert "<script>" not in html  # no inline script (CSP)
+    assert "Times in your time zone (America/Los_Angeles)." in html
 
 
 def test_revoking_asks_first_and_changes_nothing_until_confirmed(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -41,6 +41,7 @@ def test_an_engineer_is_led_back_to_the_console(client, world) -> None:  # type:
     response = client.get("/console/cases/NO-SUCH-1/")
     assert response.status_code == 404
     assert way_back(response) == "/console/"
+    assert "Times in" not in response.content.decode()  # no times on an error page
 
 
 def test_a_contact_opening_the_console_sees_the_same_404(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,14 @@ def _render(request: SignedInRequest, status: int = 200, **extra: object) -> Htt
     side = "portal" if contact is not None else ("console" if is_agent(request.user) else "")
     # Times as everywhere else: the contact's own zone, or the terms' zone for engineers.
     tz = contact.time_zone if contact is not None else DEFAULT_TIME_ZONE
-    context = {"tokens": tokens, "side": side, "tz": tz, **extra}
+    zone = "your time zone" if contact is not None else "the terms' zone"
+    context = {
+        "tokens": tokens,
+        "side": side,
+        "tz": tz,
+        "zone_note": f"Times in {zone} ({tz}).",
+        **extra,
+    }
     return render(request, "api/tokens.html", context, status=status)
 
 

@@ -62,6 +62,7 @@ def error_page(request: HttpRequest, status: int) -> HttpResponse:
     title, sentence = PAGES[status]
     url, label = way_back(request)
     context = {"status": status, "title": title, "sentence": sentence, "back": url, "label": label}
+    context["zone_note"] = ""  # an error page shows no times
     return render(request, "core/errors/error.html", context, status=status)
 
 
