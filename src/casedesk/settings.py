@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casedesk.core.input_guard.refuse_nul",  # NUL in paths and query strings: a 400
+    "casedesk.core.errors.brand_bare_errors",  # empty 405/429 answers get a page
 ]
 
 ROOT_URLCONF = "casedesk.urls"
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "casedesk.core.zones.zone_note",  # the time rule, said on each page
             ],
         },
     },

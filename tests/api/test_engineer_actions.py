@@ -56,7 +56,7 @@ def test_it_responds_and_stops_the_clock(agent, world):
     assert body["first_response_at"] == "2026-11-23T18:00:00Z"
     assert (body["sla"]["outcome"], body["sla"]["explanation"][-1]) == (
         "met",
-        "First response: Mon 23 Nov 2026 10:00 PST — met",
+        "First response: Mon 23 Nov 2026, 10:00 PST — met",
     )
     refused(agent.post(_url(case, "/responses"), {"body": ""}), 400, "The reply is empty.", "body")
 

@@ -35,7 +35,7 @@ def test_it_opens_a_case_at_the_web_severity_with_the_request_pending(alice, wor
     assert (sla["clock"], sla["outcome"], sla["late_by"]) == ("business_days", "pending", None)
     assert sla["target"] == "Premium, Severity 3: 1 business day"
     assert sla["explanation"][-2:] == [
-        "Response deadline: Tue 24 Nov 2026 10:00 PST",
+        "Response deadline: Tue 24 Nov 2026, 10:00 PST",
         "First response: not yet — pending",
     ]
     kinds = [e["kind"] for e in body["timeline"]]

@@ -13,8 +13,8 @@ from .conftest import open_case, refused
 
 pytestmark = pytest.mark.django_db
 
-NINE = "Severity 1 and 2 incidents used: 9 of 10 until 2027-01-01"
-TEN = "Severity 1 and 2 incidents used: 10 of 10 until 2027-01-01"
+NINE = "9 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)"
+TEN = "10 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)"
 DECLINED = (
     "All incidents of this subscription year are used: a request for Severity 1 or 2 will "
     "likely be declined unless a support engineer overrides the quota. The case itself is "

@@ -17,8 +17,8 @@ def test_a_severity_1_request_carries_both_clocks_and_the_page(alice):
     assert clocks["deadline_if_confirmed_now"].startswith("2026-11-23T19:00:00")  # 11:00 PT
     assert clocks["pages_on_duty"] is True
     assert clocks["text"] == [
-        "Severity 3 now: due Tue 24 Nov 2026 10:00 PST; if an engineer confirms Severity 1: "
-        "due 1 hour from confirmation (Mon 23 Nov 2026 11:00 PST if confirmed now).",
+        "Severity 3 now: due Tue 24 Nov 2026, 10:00 PST; if an engineer confirms Severity 1: "
+        "due 1 hour from confirmation (Mon 23 Nov 2026, 11:00 PST if confirmed now).",
         "On your Premium level a Severity 1 request pages the on-duty engineer now, before it "
         "is confirmed.",
     ]

@@ -111,11 +111,15 @@ def test_asked_for_logs_fixed_in_a_future_release_resolved_at_ga(browser, live_s
     case.refresh_from_db()
     assert case.status == "resolved"
     assert case.events.filter(kind=EventKind.FIX_RELEASED).count() == 1
-    released = [m for m in smtp.messages if "is resolved: the fix is in" in m.get_content()]
+    released = [
+        m
+        for m in smtp.messages
+        if "is resolved: the fix is in" in m.get_body(("plain",)).get_content()
+    ]
     assert len(released) == 1
     assert released[0]["To"] == "alice@acme.example"
     assert f"Case {case.tracking_number} is resolved: the fix is in DC/OS 2.4" in (
-        released[0].get_content()
+        released[0].get_body(("plain",)).get_content()
     )
 
     contact.goto(f"{live_server.url}/portal/cases/{case.tracking_number}/")

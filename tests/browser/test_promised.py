@@ -30,14 +30,17 @@ def test_the_quota_warning_is_on_the_form_at_9_and_at_10_of_10(browser, live_ser
     bob = _login(browser, live_server, "bob")
     bob.goto(f"{live_server.url}/portal/new/")
     bob.select_option("#id_requested_severity", "1")
-    assert bob.inner_text("#quota") == f"Severity 1 and 2 incidents used: 9 of 10 until {renews}"
+    assert (
+        bob.inner_text("#quota")
+        == f"9 of 10 Severity 1/2 incidents used this subscription year (renews {renews})"
+    )
     _shot(bob, "portal-quota-9-of-10")
 
     _use(world, 1, start=9)
     bob.goto(f"{live_server.url}/portal/new/")
     bob.select_option("#id_requested_severity", "1")
     shown = bob.inner_text("#quota")
-    assert f"10 of 10 until {renews}" in shown
+    assert f"10 of 10 Severity 1/2 incidents used this subscription year (renews {renews})" in shown
     assert "will likely be declined unless a support engineer overrides the quota" in shown
     _shot(bob, "portal-quota-10-of-10")
     assert not Case.objects.exists()  # all of it before submitting

@@ -68,5 +68,5 @@ def test_explain_shows_the_waiting_periods_and_the_resolution(world):
     call_command("sla", "explain", case.tracking_number, stdout=out)
     text = out.getvalue()
     assert "Waiting on the customer (the vendor's clock paused):" in text
-    assert "Mon 01 Jun 2026 11:00 PDT → Mon 01 Jun 2026 12:00 PDT (1 h 0 min)" in text
+    assert "Mon 01 Jun 2026, 11:00 PDT → Mon 01 Jun 2026, 12:00 PDT (1 h 0 min)" in text
     assert "Resolution: answered (resolved)" in text

@@ -97,12 +97,12 @@ def test_sla_verify_reports_a_drifted_quiet_time_and_recompute_fixes_it(world):
     out = io.StringIO()
     assert verify_cases(out) == 1
     assert (
-        f"{case.tracking_number}: quiet_at stored none, events say Tue 10 Mar 2026 12:00 PDT"
+        f"{case.tracking_number}: quiet_at stored none, events say Tue 10 Mar 2026, 12:00 PDT"
         in out.getvalue()
     )
     out = io.StringIO()
     assert recompute_cases(out) == 1
-    assert f"{case.tracking_number}: quiet at none → Tue 10 Mar 2026 12:00 PDT" in out.getvalue()
+    assert f"{case.tracking_number}: quiet at none → Tue 10 Mar 2026, 12:00 PDT" in out.getvalue()
     assert verify_cases(io.StringIO()) == 0
 
 

@@ -85,8 +85,8 @@ def test_the_issue_example_is_due_saturday_afternoon_not_friday(world):
     assert drift(case, case.events.all()) == {}  # `sla verify` derives the same deadline
     lines = "\n".join(explain_lines(case))
     assert "every earlier judgement above it reads as Severity 2" in lines
-    assert "Severity 2 from Sat 21 Nov 2026 10:00 PST + 4 hours" in lines
-    assert "Response deadline: Sat 21 Nov 2026 14:00 PST" in lines
+    assert "Severity 2 from Sat 21 Nov 2026, 10:00 PST + 4 hours" in lines
+    assert "Response deadline: Sat 21 Nov 2026, 14:00 PST" in lines
 
 
 def test_after_the_first_response_the_outcome_is_final(world, premium_case):

@@ -88,7 +88,7 @@ def test_verify_finds_no_drift_in_10000_cases_and_reports_an_altered_one(world):
     assert verify_cases(out) == 1
     text = out.getvalue()
     assert f"{victim.tracking_number}: response_deadline stored " in text
-    assert " 2030 " in text.split("stored ", 1)[1].split(", events say", 1)[0]
+    assert " 2030, " in text.split("stored ", 1)[1].split(", events say", 1)[0]
     assert "10000 cases checked, 1 with drift, 0 with history edited" in text
 
 
@@ -104,9 +104,9 @@ def test_explain_shows_the_steps_and_every_severity_change(world):
     text = out.getvalue()
     assert "received via Web form at Severity 3; target 1 business day" in text
     assert "Severity 3 → 1 by agent (production down)" in text
-    assert "raised: the earlier of the current deadline (Mon 23 Nov 2026 16:30 PST)" in text
-    assert "→ Mon 23 Nov 2026 10:10 PST" in text
-    assert "Response deadline: Mon 23 Nov 2026 10:10 PST" in text
+    assert "raised: the earlier of the current deadline (Mon 23 Nov 2026, 16:30 PST)" in text
+    assert "→ Mon 23 Nov 2026, 10:10 PST" in text
+    assert "Response deadline: Mon 23 Nov 2026, 10:10 PST" in text
 
 
 def test_explain_an_unknown_case_says_what_to_give(world):
@@ -128,8 +128,8 @@ def test_recompute_applies_the_revised_rule_to_a_stored_deadline(world):
     out = io.StringIO()
     assert verify_cases(out) == 1
     assert (
-        f"{case.tracking_number}: response_deadline stored Fri 20 Nov 2026 20:30 PST, "
-        "events say Sat 21 Nov 2026 14:00 PST"
+        f"{case.tracking_number}: response_deadline stored Fri 20 Nov 2026, 20:30 PST, "
+        "events say Sat 21 Nov 2026, 14:00 PST"
     ) in out.getvalue()
     assert "`casedesk sla recompute`" in out.getvalue()
 
@@ -137,7 +137,7 @@ def test_recompute_applies_the_revised_rule_to_a_stored_deadline(world):
     call_command("sla", "recompute", stdout=out)
     text = out.getvalue()
     assert (
-        f"{case.tracking_number}: deadline Fri 20 Nov 2026 20:30 PST → Sat 21 Nov 2026 "
+        f"{case.tracking_number}: deadline Fri 20 Nov 2026, 20:30 PST → Sat 21 Nov 2026, "
         "14:00 PST (+17 h 30 min)"
     ) in text
     assert "1 recomputed; deadlines moved: 1 later, 0 earlier" in text

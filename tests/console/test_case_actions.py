@@ -299,4 +299,7 @@ def test_it_answers_404_for_a_patch_of_another_case(agent_client, world, case):
 
 
 def test_the_forms_need_post(agent_client, case):
-    assert agent_client.get(url(case, "respond")).status_code == 405
+    # A revisited form address leads back to the case page (post/redirect/get), changing nothing.
+    response = agent_client.get(url(case, "respond"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/console/cases/{case.tracking_number}/"

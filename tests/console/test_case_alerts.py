@@ -25,7 +25,8 @@ def test_the_case_page_lists_sent_warnings(client, world, mailoutbox):
     assert sweep(received + dt.timedelta(hours=2)) == 1
     with clock.pinned(received + dt.timedelta(hours=2)):
         page = client.get(f"/console/cases/{case.tracking_number}/").content.decode()
-    assert "10 Mar 19:00 UTC · 50 % warning to assignee · Sent (agent@example.com" in page
+    # In the terms' zone, as every console time: 19:00 UTC is noon in Los Angeles (PDT since 8 Mar).
+    assert "10 Mar 2026, 12:00 PDT · 50 % warning to assignee · Sent (agent@example.com" in page
 
 
 def test_the_case_page_shows_an_alert_mail_still_waiting_after_a_failure(client, world, settings):

@@ -32,7 +32,7 @@ def test_it_shows_the_subscription_and_the_contact_limit(agent_client, world):
     assert "Premium · 120 nodes · 2026-01-01 – 2027-12-31 current" in html
     assert "Acme&#x27;s order platform on DC/OS" in html
     assert "Contacts: 1 of 8 active contacts (Premium, 120 nodes)" in html
-    assert "Alice Adams alice@acme.example America/Los_Angeles active" in html
+    assert "Alice Adams alice@acme.example America/Los_Angeles Active" in html
     assert "Severity 1/2 incidents: unlimited." in html
 
 
@@ -49,7 +49,7 @@ def test_it_shows_the_quota_ledger_and_status(agent_client, world):
     cs.change_severity(world.agent, case, 2, "Outage")
     html = text(agent_client.get("/console/customers/globex/").content.decode())
     assert "Incident quota this year: 1 of 10 used until 2027-01-01" in html
-    assert f"2026-11-23 10:00 PST {case.tracking_number} charge 2026-01-01 agent" in html
+    assert f"23 Nov 2026, 10:00 PST {case.tracking_number} charge 2026-01-01 agent" in html
 
 
 def test_it_shows_recent_cases_newest_first(agent_client, world):

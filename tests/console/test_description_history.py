@@ -21,7 +21,7 @@ def test_engineers_see_the_history_on_the_customer_page(agent_client, world):
     page = unescape(agent_client.get("/console/customers/globex/").content.decode())
     history = page[page.index('class="description-history"') :]
     assert "Description history (1)" in history
-    assert "2026-11-02 09:30 PST" in history
+    assert "02 Nov 2026, 09:30 PST" in history
     assert f"<td>{old}</td><td>{REAL}</td>" in history
     assert f"Bob Brown <{world.bob.email}>" in history
 

@@ -17,9 +17,9 @@ def test_it_takes_the_day_in_the_zone_not_the_utc_day():
 
 def test_it_names_the_zone_as_it_is_on_that_day():
     assert local_text(dt.datetime(2026, 11, 17, 17, 0, tzinfo=dt.UTC), LA) == (
-        "Tue 17 Nov 2026 09:00 PST"
+        "Tue 17 Nov 2026, 09:00 PST"
     )
     assert local_text(dt.datetime(2026, 7, 14, 16, 0, tzinfo=dt.UTC), LA) == (
-        "Tue 14 Jul 2026 09:00 PDT"
+        "Tue 14 Jul 2026, 09:00 PDT"
     )
     assert local_text(dt.datetime(2026, 7, 14, 16, 0, tzinfo=dt.UTC), LA, "%H:%M") == "09:00"

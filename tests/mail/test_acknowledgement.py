@@ -66,7 +66,7 @@ def test_it_shows_the_case_as_accepted_even_when_an_engineer_changed_it_before_s
     assert "First response: no deadline — reasonable efforts." in ack
     assert "Severity 2" not in ack
     assert f"Case {case.tracking_number} changed from Severity 4 to Severity 2." in change
-    assert "First response due by: Mon 02 Mar 2026 14:00 PST" in change  # 18:00 UTC + 4 h
+    assert "First response due by: Mon 02 Mar 2026, 14:00 PST" in change  # 18:00 UTC + 4 h
     for text in (ack, change):
         assert f"{BASE}/portal/cases/{case.tracking_number}/" in text
         assert "127.0.0.1:8000" not in text
@@ -109,6 +109,6 @@ def test_a_severity_1_request_by_mail_is_acknowledged_with_both_clocks(
     text = _text(ack)
     assert (
         "Severity 4 now: no deadline (reasonable efforts); if an engineer confirms Severity 1: "
-        "due 1 hour from confirmation (Mon 02 Mar 2026 11:00 PST if confirmed now)."
+        "due 1 hour from confirmation (Mon 02 Mar 2026, 11:00 PST if confirmed now)."
     ) in text
     assert "a Severity 1 request pages the on-duty engineer now" in text

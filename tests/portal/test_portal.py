@@ -164,7 +164,7 @@ def test_the_subscription_page_shows_limits_and_quota(client, world):
     page = client.get("/portal/subscription/").content.decode()
     assert "Standard" in page
     assert "1 of 2 active contacts" in page
-    assert "Severity 1 and 2 incidents used: 0 of 10 until" in page
+    assert "0 of 10 Severity 1/2 incidents used this subscription year (renews" in page
 
 
 def test_sign_in_is_limited_after_five_failures(client, world):
@@ -187,7 +187,7 @@ def test_the_case_list_shows_times_in_the_contacts_zone(alice_client, world):
     world.alice.save(update_fields=["time_zone"])
     cs.open_case(world.alice, channel="web", subject="zoned", received_at=pt(2026, 11, 20, 16, 30))
     page = alice_client.get("/portal/").content.decode()
-    assert "21 Nov 2026 01:30 CET" in page
+    assert "21 Nov 2026, 01:30 CET" in page
 
 
 def test_the_reopen_form_shows_while_the_service_still_allows_reopening(alice_client, world):

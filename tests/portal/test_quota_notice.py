@@ -37,14 +37,14 @@ def _page(client, path: str) -> str:
 def test_the_new_case_form_shows_the_quota_left(bob_client, world):
     _use(world, 9)
     page = _page(bob_client, "/portal/new/")
-    assert "Severity 1 and 2 incidents used: 9 of 10 until 2027-01-01" in page
+    assert "9 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)" in page
     assert DECLINED not in page
 
 
 def test_at_the_limit_the_form_says_a_request_will_likely_be_declined(bob_client, world):
     _use(world, 10)
     page = _page(bob_client, "/portal/new/")
-    assert "Severity 1 and 2 incidents used: 10 of 10 until 2027-01-01" in page
+    assert "10 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)" in page
     assert DECLINED in page
 
 
@@ -54,7 +54,10 @@ def test_the_severity_box_on_the_case_page_shows_the_quota(bob_client, world):
     _use(world, 10)
     page = _page(bob_client, f"/portal/cases/{case.tracking_number}/")
     box = page[page.index('id="severity"') :]
-    assert "10 of 10 until 2027-01-01" in box[: box.index("</form>")]
+    assert (
+        "10 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)"
+        in box[: box.index("</form>")]
+    )
     assert DECLINED in box[: box.index("</form>")]
 
 

@@ -38,8 +38,8 @@ def test_a_severity_1_request_shows_both_clocks_and_the_page(client, world):
     case = _open(client)
     page = _page(client, case, pt(2026, 11, 20, 16, 40))
     assert (
-        "Severity 3 now: due Mon 23 Nov 2026 16:30 PST; if an engineer confirms Severity 1: "
-        "due 1 hour from confirmation (Fri 20 Nov 2026 17:40 PST if confirmed now)."
+        "Severity 3 now: due Mon 23 Nov 2026, 16:30 PST; if an engineer confirms Severity 1: "
+        "due 1 hour from confirmation (Fri 20 Nov 2026, 17:40 PST if confirmed now)."
     ) in page
     assert (
         "On your Premium level a Severity 1 request pages the on-duty engineer now, before it "
@@ -53,8 +53,8 @@ def test_the_clocks_are_in_the_contacts_zone(client, world):
     client.login(username="alice", password="pw")
     case = _open(client)
     page = _page(client, case)
-    assert "Severity 3 now: due Tue 24 Nov 2026 01:30 CET" in page
-    assert "(Sat 21 Nov 2026 02:30 CET if confirmed now)" in page
+    assert "Severity 3 now: due Tue 24 Nov 2026, 01:30 CET" in page
+    assert "(Sat 21 Nov 2026, 02:30 CET if confirmed now)" in page
 
 
 def test_a_business_hours_level_shows_both_clocks_without_paging(client, world):

@@ -44,7 +44,7 @@ def test_the_contact_limit_contacts_quota_ledger_patches_and_project(client, wor
     )
     page = _page(client, "bob")
     assert "1 of 2 active contacts" in page
-    assert "Severity 1 and 2 incidents used: 1 of 10 until 2027-01-01" in page
+    assert "1 of 10 Severity 1/2 incidents used this subscription year (renews 2027-01-01)" in page
     ledger = page[
         page.index('class="ledger"') : page.index("</table>", page.index('class="ledger"'))
     ]

@@ -39,7 +39,7 @@ def test_it_prints_csv_for_one_level(month, now):
     )
     rows = list(csv.reader(io.StringIO(out)))
     assert [r[0] for r in rows] == [
-        "group", "Standard · Sev 1", "Standard · Sev 2", "Standard · Sev 3", "Standard · Sev 4",
+        "Group", "Standard · Sev 1", "Standard · Sev 2", "Standard · Sev 3", "Standard · Sev 4",
         "All cases",
     ]  # fmt: skip
     assert rows[-1][:8] == ["All cases", "4", "2", "0", "1", "0", "1", "0.0"]
@@ -48,7 +48,7 @@ def test_it_prints_csv_for_one_level(month, now):
 def test_it_groups_by_month(month, now):
     out = report("--from", "2026-10-01", "--to", "2026-11-23", "--by", "month", "--format", "csv")
     assert [r[0] for r in csv.reader(io.StringIO(out))] == [
-        "group",
+        "Group",
         "2026-10",
         "2026-11",
         "All cases",

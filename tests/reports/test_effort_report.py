@@ -52,9 +52,9 @@ def test_the_csv_counts_quiet_periods_and_update_attainment(manager_client, hist
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == (
-        "level,severity,answered_cases,quiet_cases,quiet_periods,quiet_total_minutes,"
-        "quiet_median_minutes,quiet_longest_minutes,updates_attained,updates_missed,"
-        "update_attainment"
+        "Level,Severity,Answered cases,Cases with a quiet period,Quiet periods,"
+        "Quiet time in total (minutes),Median quiet period (minutes),"
+        "Longest quiet period (minutes),Updates on time,Updates missed,Update attainment (share)"
     )
     # Both terms versions name the level "premium": Umbrella's case counts with Acme's. Its
     # gaps (1 h, 3 h, 2 h) add one quiet hour: periods 60, 60, 420.

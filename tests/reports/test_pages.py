@@ -158,7 +158,8 @@ def test_it_exports_the_attainment_table_as_csv(manager_client, month):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = list(csv.reader(io.StringIO(response.content.decode())))
     assert lines[0][:8] == [
-        "group", "cases", "with_deadline", "met", "breached", "pending", "overdue", "attainment_pct",
+        "Group", "Cases", "With a deadline", "Met", "Breached", "Pending", "Overdue",
+        "Attainment (%)",
     ]  # fmt: skip
     assert lines[1] == [
         "Signature · Sev 3", "5", "5", "2", "1", "1", "1", "50.0", "60", "180", "60", "180",
@@ -167,7 +168,7 @@ def test_it_exports_the_attainment_table_as_csv(manager_client, month):
     assert lines[-1][:8] == ["All cases", "12", "9", "4", "2", "1", "2", "50.0"]
     by_month = manager_client.get(f"/console/reports/?{RANGE}&by=month&format=csv")
     assert [line[0] for line in csv.reader(io.StringIO(by_month.content.decode()))] == [
-        "group", "2026-10", "2026-11", "All cases",
+        "Group", "2026-10", "2026-11", "All cases",
     ]  # fmt: skip
 
 
@@ -177,15 +178,14 @@ def test_it_streams_every_case_row_as_csv(manager_client, month):
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 12
-    std = next(r for r in rows if r["tracking_number"] == month["std_breached"].tracking_number)
-    assert std["outcome"] == "breached"
-    assert (std["response_minutes"], std["response_business_minutes"]) == ("5850", "1020")
-    assert (std["late_minutes"], std["late_business_minutes"]) == ("90", "60")
-    assert std["received_at"] == "2026-11-06T00:00:00+00:00"
+    std = next(r for r in rows if r["Case"] == month["std_breached"].tracking_number)
+    assert std["Outcome"] == "breached"
+    assert (std["Response (minutes)"], std["Response, business time (minutes)"]) == ("5850", "1020")
+    assert (std["Late by (minutes)"], std["Late by, business time (minutes)"]) == ("90", "60")
+    assert std["Received (UTC)"] == "2026-11-06T00:00:00+00:00"
     overdue = manager_client.get(f"/console/reports/cases/?{RANGE}&outcome=overdue&format=csv")
     refs = [
-        r["tracking_number"]
-        for r in csv.DictReader(io.StringIO(b"".join(overdue.streaming_content).decode()))
+        r["Case"] for r in csv.DictReader(io.StringIO(b"".join(overdue.streaming_content).decode()))
     ]
     assert refs == [month["std_overdue"].tracking_number, month["sig_overdue"].tracking_number]
 

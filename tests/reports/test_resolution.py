@@ -49,14 +49,23 @@ def test_the_csv_splits_the_vendors_time_from_the_customers(manager_client, reso
         response = manager_client.get(f"/console/reports/resolution/?{RANGE}&format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     premium, standard = rows
-    assert (premium["level"], premium["severity"], premium["resolved"]) == ("premium", "3", "1")
+    assert (premium["Level"], premium["Severity"], premium["Resolved"]) == ("premium", "3", "1")
     # Premium is 24x7x365: business time is wall time. 5 h in all, 2 h waiting on the customer.
-    assert (premium["median_hours"], premium["median_business_hours"]) == ("5.0", "5.0")
-    assert (premium["vendor_hours"], premium["customer_hours"]) == ("3.0", "2.0")
-    assert (premium["answered"], premium["fixed_in_release"]) == ("1", "0")
+    assert (
+        premium["Median time to resolution (hours)"],
+        premium["Median time to resolution, business time (hours)"],
+    ) == ("5.0", "5.0")
+    assert (premium["Vendor's share (hours)"], premium["Customer's share (hours)"]) == (
+        "3.0",
+        "2.0",
+    )
+    assert (premium["Resolved: Answered"], premium["Resolved: Fixed in release"]) == ("1", "0")
     # Standard is business hours (09:00-17:00 PT): Mon 16:00 -> Tue 10:00 is 18 h, 2 business h.
-    assert (standard["median_hours"], standard["median_business_hours"]) == ("18.0", "2.0")
-    assert (standard["customer_hours"], standard["workaround"]) == ("0.0", "1")
+    assert (
+        standard["Median time to resolution (hours)"],
+        standard["Median time to resolution, business time (hours)"],
+    ) == ("18.0", "2.0")
+    assert (standard["Customer's share (hours)"], standard["Resolved: Workaround"]) == ("0.0", "1")
 
 
 def test_the_page_shows_statistics_never_breached(manager_client, resolved):
@@ -77,7 +86,7 @@ def test_the_case_rows_csv_has_kind_environment_and_resolution(manager_client, r
     with clock.pinned(pt(2026, 11, 30, 10)):
         response = manager_client.get(f"/console/reports/cases/?{RANGE}&format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [(r["kind"], r["environment"], r["resolution"]) for r in rows][:2] == [
+    assert [(r["Kind"], r["Environment"], r["Resolution"]) for r in rows][:2] == [
         ("unknown", "unknown", "answered"),
         ("unknown", "unknown", "workaround"),
     ]

@@ -102,7 +102,7 @@ def test_import_mails_each_new_login_an_invitation(world, tmp_path, sink):  # no
     assert "invitation mailed to gavin <gavin@acme.example>" in out.getvalue()
     sent()
     assert [to for _, to in sink.envelopes] == [["gavin@acme.example"]]
-    body = sink.messages[0].get_content()
+    body = sink.messages[0].get_body(("plain",)).get_content()
     choose_password(LINK.search(body).group(0), "gavins-own-passphrase")
     assert Client().login(username="gavin", password="gavins-own-passphrase")
 

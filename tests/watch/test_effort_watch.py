@@ -40,7 +40,7 @@ def test_it_warns_then_escalates_a_quiet_24x7_case_overnight_once_each(world, al
     assert warning.subject == (
         f"[{case.tracking_number}] Effort: quiet, no engineer activity (Acme, Sev 1)"
     )
-    assert "Last engineer activity: Tue 2026-03-10 21:50 PDT (04:50 UTC)" in warning.body
+    assert "Last engineer activity: Tue 10 Mar 2026, 21:50 PDT (04:50 UTC)" in warning.body
     assert "No engineer activity for 2 hours on the effort clock (wall time" in warning.body
     assert sweep(responded + 3 * H) == 0  # nothing twice
 
@@ -106,7 +106,7 @@ def test_it_warns_when_a_public_update_is_due_under_update_targets(world, alert_
         update.subject
         == f"[{case.tracking_number}] Effort: a public update is due (Umbrella, Sev 1)"
     )
-    assert "Public update due every 2 hours: due Tue 2026-03-10 11:00 PDT" in update.body
+    assert "Public update due every 2 hours: due Tue 10 Mar 2026, 11:00 PDT" in update.body
     with clock.pinned(responded + 2.5 * H):
         cs.respond(world.agent, case, "Still on it: the fix is in testing.")
     case.refresh_from_db()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from casedesk import api as package
-
 from . import (
     after,
     bulk,
@@ -17,6 +15,7 @@ from . import (
     subscription,
 )
 from .auth import AUTH
+from .description import DESCRIPTION
 from .idempotency import IdempotentAPI
 from .parser import StrictParser
 
@@ -24,7 +23,7 @@ from .parser import StrictParser
 api = IdempotentAPI(
     title="casedesk API",
     version="1",
-    description=package.__doc__ or "",
+    description=DESCRIPTION,
     auth=AUTH,
     urls_namespace="api",
     parser=StrictParser(),

@@ -46,6 +46,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
         constraints = [
             # One live token per name and user, so "revoke NAME" means one token.
             models.UniqueConstraint(

@@ -29,7 +29,9 @@ class QuotaOut(Schema):
     limit: int
     renews_on: dt.date = Field(description="The day the count starts again.")
     exhausted: bool
-    text: str = Field(description='Such as "Severity 1 and 2 incidents used: 9 of 10 until …".')
+    text: str = Field(
+        description='Such as "9 of 10 Severity 1/2 incidents used this subscription year (renews …)".'
+    )
 
 
 class TargetOut(Schema):

@@ -126,6 +126,7 @@ def schedule_acknowledgement(
         references=references,
         auto_submitted="auto-replied",
         new_key=new,
+        threaded=not new,  # a case opened just now has no mail to thread under yet
         # No task row per acknowledgement on intake's hot path: `casedesk worker` looks at
         # the outbox's due mail every second and sends it from there.
         nudge=not outbox.worker_polls(),
@@ -166,8 +167,9 @@ def _queue_case_mail(
     new_key: bool = False,
     nudge: bool = True,
     to: Sequence[str] = (),
+    threaded: bool = True,
 ) -> OutboundMessage | None:
-    if not in_reply_to:
+    if not in_reply_to and threaded:
         in_reply_to, references = thread_headers(case)
     return outbox.enqueue(
         to=list(to) or [case.contact.email],

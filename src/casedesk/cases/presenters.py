@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from casedesk.cases.explain import explain_lines
 from casedesk.cases.link_presenters import link_summary
 from casedesk.cases.models import Attachment, Case, CaseEvent, EventKind, PatchRequest
+from casedesk.cases.wording import outcome_words
 from casedesk.lib.tz import local_text
 from casedesk.terms import sla
 from casedesk.terms.calendar import BusinessCalendar
@@ -17,7 +18,7 @@ from casedesk.terms.calendar import BusinessCalendar
 def local(t: dt.datetime | None, tz: str) -> str:
     if t is None:
         return ""
-    return local_text(t, tz, "%a %d %b %Y, %H:%M %Z")
+    return local_text(t, tz)
 
 
 def duration(delta: dt.timedelta) -> str:
@@ -140,6 +141,17 @@ class SlaPanel:
     late_by: str
     opens_at: str  # when the vendor's day starts, for a business-hours plan out of hours
 
+    @property
+    def status_words(self) -> str:
+        return outcome_words(self.status)
+
+    @property
+    def due_words(self) -> str:
+        """The sentence the portal shows: when the first response is due, or that none is."""
+        if not self.deadline_iso:
+            return "No deadline — reasonable efforts."
+        return f"Response due {self.deadline}."
+
 
 def sla_panel(case: Case, tz: str, now: dt.datetime, history: History | None = None) -> SlaPanel:
     terms = case.terms_version.terms
@@ -154,7 +166,7 @@ def sla_panel(case: Case, tz: str, now: dt.datetime, history: History | None = N
             opens = local(calendar.next_open(now), tz)
     return SlaPanel(
         status=outcome.status,
-        deadline=local(case.response_deadline, tz) or "No deadline: reasonable efforts",
+        deadline=local(case.response_deadline, tz) or "No deadline — reasonable efforts",
         deadline_iso=case.response_deadline.isoformat() if case.response_deadline else "",
         target=f"{level.name}, Severity {case.severity}: {level.target(case.severity)}",
         explanation=[line for line in _explanation(case, tz, history)[2:] if line.strip()],

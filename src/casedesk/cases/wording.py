@@ -46,3 +46,22 @@ def level_words(terms: Terms, key: str) -> str:
     """ "Premium (24x7x365)" for the level key "premium"."""
     level = terms.level(key)
     return f"{level.name} ({coverage_words(level, terms)})"
+
+
+# A response outcome (terms.sla.OutcomeStatus) and the report filters' outcomes, as badges read.
+OUTCOME_WORDS = {
+    "met": "Met",
+    "breached": "Breached",
+    "pending": "Pending",
+    "overdue": "Overdue",
+    "no_target": "Reasonable efforts",
+    "reasonable": "Reasonable efforts",
+    "reasonable_efforts": "Reasonable efforts",
+    "with_deadline": "With a deadline",
+    "lowered": "Lowered before the first response",
+    "excluded": "Excluded",
+}
+
+
+def outcome_words(status: str) -> str:
+    return OUTCOME_WORDS.get(status, status.replace("_", " ").capitalize())

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cases
 from casedesk.cases.models import Case, Status
 from casedesk.lib.inputs import parse_id
+from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
 
 from .after_forms import AskForm, ClassifyForm, ResolveForm
@@ -19,7 +19,7 @@ from .decorators import agent_required
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def classify_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.classify(
@@ -38,7 +38,7 @@ def classify_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def ask_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         asked = cases.ask_customer(request.user, case, data["items"], body=data["body"])
@@ -49,7 +49,7 @@ def ask_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def resolve_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.resolve(

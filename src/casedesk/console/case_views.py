@@ -11,15 +11,16 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from casedesk.cases import services as cases
 from casedesk.cases.effort_presenters import effort_panel
 from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
+from casedesk.core.zones import zone_beside
 from casedesk.customers import services as customers
 from casedesk.desk.services import collision, macros
 from casedesk.lib import clock
+from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
 from casedesk.watch import notify as watch_notify
 from casedesk.watch import pager
@@ -112,6 +113,7 @@ def _render(
     context = {
         "case": case,
         "tz": tz,
+        "zone_note": zone_beside(tz, case.contact.time_zone, clock.now()),
         "level": terms.level(case.level),
         "pending_request": case.severity_request == SeverityRequest.PENDING,
         "sla": sla_panel(case, tz, now),
@@ -164,7 +166,7 @@ def _act(
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         macro = macros.access_macro(request.user, data["macro"]) if data["macro"] else None
@@ -177,7 +179,7 @@ def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def note_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.add_note(request.user, case, data["body"], attachments=data["attachments"])
@@ -187,7 +189,7 @@ def note_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def severity_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.change_severity(
@@ -203,7 +205,7 @@ def severity_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def confirm_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.confirm_severity_request(request.user, case, data["reason"])
@@ -213,7 +215,7 @@ def confirm_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def decline_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.decline_severity_request(request.user, case, data["reason"])
@@ -223,7 +225,7 @@ def decline_request_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def assign_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         pk = data["assignee"]
@@ -242,7 +244,7 @@ def assign_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def status_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.set_status(request.user, case, data["status"], reason=data["reason"])
@@ -252,7 +254,7 @@ def status_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def exclude_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         case = cases.close_excluded(request.user, case, data["code"], reason=data["reason"])
@@ -267,7 +269,7 @@ def exclude_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def request_patch_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         cases.request_patch(request.user, case, data["summary"])
@@ -277,7 +279,7 @@ def request_patch_view(request: SignedInRequest, ref: str) -> HttpResponse:
 
 
 @agent_required
-@require_POST
+@post_only("console:case", "ref")
 def deliver_patch_view(request: SignedInRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     patch = get_object_or_404(PatchRequest, pk=pk, case=case)

@@ -8,12 +8,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from casedesk.customers import services as customers
 from casedesk.customers.models import DEFAULT_TIME_ZONE, ContactRequest, Customer
 from casedesk.customers.roles import is_manager
 from casedesk.lib import clock
+from casedesk.lib.prg import post_only
 
 from .decorators import agent_required, manager_required
 
@@ -46,7 +46,7 @@ def _back(req: ContactRequest) -> HttpResponse:
     return redirect(f"{url}#contact-requests")
 
 
-@require_POST
+@post_only("console:contact_requests")
 @manager_required
 def approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(ContactRequest.objects.select_related("customer"), pk=pk)
@@ -59,7 +59,7 @@ def approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(req)
 
 
-@require_POST
+@post_only("console:contact_requests")
 @manager_required
 def decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(ContactRequest.objects.select_related("customer"), pk=pk)

@@ -5,10 +5,10 @@ from django.urls import path
 from . import after_views as after
 from . import case_views as c
 from . import contact_requests as cr
+from . import contacts, queue_page, search_views, tasks, views
 from . import desk_views as desk
 from . import link_views as links
 from . import owner_views as own
-from . import queue_page, search_views, tasks, views
 from . import statement_views as st
 
 app_name = "console"
@@ -18,6 +18,17 @@ urlpatterns = [
     path("customers/<slug:slug>/", views.customer_detail, name="customer"),
     path("customers/<slug:slug>/statement/", st.statement, name="statement"),
     path("customers/<slug:slug>/statement/mail", st.mail_statement, name="mail_statement"),
+    path("customers/<slug:slug>/contacts/add", contacts.add_view, name="add_contact"),
+    path(
+        "customers/<slug:slug>/contacts/<int:pk>/transfer",
+        contacts.transfer_view,
+        name="transfer_contact",
+    ),
+    path(
+        "customers/<slug:slug>/contacts/<int:pk>/deactivate",
+        contacts.deactivate_view,
+        name="deactivate_contact",
+    ),
     path("contact-requests/", cr.request_list, name="contact_requests"),
     path("contact-requests/<int:pk>/approve", cr.approve_view, name="approve_contact_request"),
     path("contact-requests/<int:pk>/decline", cr.decline_view, name="decline_contact_request"),

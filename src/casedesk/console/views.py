@@ -17,6 +17,7 @@ from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, QuotaEntry, S
 from casedesk.customers.roles import is_manager
 from casedesk.lib import clock
 
+from .contact_forms import contact_forms
 from .contact_requests import requests_of
 from .decorators import agent_required
 from .queue_page import queue_context
@@ -42,8 +43,15 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def customer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    customer = get_object_or_404(Customer, slug=slug)
+    return customer_page(request, get_object_or_404(Customer, slug=slug))
+
+
+def customer_page(
+    request: HttpRequest, customer: Customer, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The customer page; `forms` holds a refused contact form bound to what was typed."""
     now = clock.now()
+    contacts = list(customer.contacts.order_by("-is_active", "name"))
     subscriptions = [
         _subscription(sub, now)
         for sub in customer.subscriptions.select_related("terms_version").order_by("-starts_on")
@@ -55,12 +63,13 @@ def customer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if subscriptions
         else DEFAULT_TIME_ZONE,
         "subscriptions": subscriptions,
-        "contacts": customer.contacts.order_by("-is_active", "name"),
+        "contacts": contacts,
         "contact_requests": requests_of(customer)[:RECENT_REQUESTS],
         "can_decide": is_manager(request.user),
         "cases": customer.cases.select_related("assignee").order_by("-received_at")[:RECENT_CASES],
+        **contact_forms(contacts, forms or {}),
     }
-    return render(request, "console/customer.html", context)
+    return render(request, "console/customer.html", context, status=status)
 
 
 def _subscription(sub: Subscription, now: dt.datetime) -> dict[str, Any]:

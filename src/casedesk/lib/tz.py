@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-# "Tue 17 Nov 2026 09:00 PST": mail, the CLI's explanations and the case pages.
-DAY_AND_TIME = "%a %d %b %Y %H:%M %Z"
+# The product's one date-time format, "Tue 17 Nov 2026, 09:00 PST": pages, mail, pager, CLI.
+DAY_AND_TIME = "%a %d %b %Y, %H:%M %Z"
+# Its short form for table cells, "17 Nov 2026, 09:00 PST".
+SHORT = "%d %b %Y, %H:%M %Z"
 
 
 def in_zone(t: dt.datetime, tz: str) -> dt.datetime:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.crypto import get_random_string
@@ -41,6 +41,7 @@ from django_tasks_db.backend import DatabaseBackend
 from casedesk.cases.models import Case
 from casedesk.customers.roles import is_agent
 from casedesk.lib import clock
+from casedesk.lib.mailhtml import text_to_html
 from casedesk.mail.models import OutboundMessage, OutboundStatus
 from casedesk.mail.tokens import mail_domain, mail_local_part
 
@@ -266,7 +267,8 @@ def _render(record: OutboundMessage) -> None:
 
 
 def build_email(record: OutboundMessage) -> EmailMessage:
-    return EmailMessage(
+    """Plain text first, and the same words as simple HTML for clients that prefer it."""
+    mail = EmailMultiAlternatives(
         subject=record.subject,
         body=record.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -274,6 +276,8 @@ def build_email(record: OutboundMessage) -> EmailMessage:
         reply_to=[record.reply_to] if record.reply_to else None,
         headers={"Message-ID": f"<{record.message_id}>", **record.headers},
     )
+    mail.attach_alternative(text_to_html(record.body), "text/html")
+    return mail
 
 
 def _permanent(exc: Exception) -> bool:

@@ -15,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from casedesk.console.decorators import agent_required
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Customer, SupportContact
 from casedesk.customers.roles import is_manager
 from casedesk.customers.services import EntitlementError
 from casedesk.lib import clock
+from casedesk.lib.prg import post_only
 from casedesk.mail import intake, outbox, services
 from casedesk.mail.models import InboundMessage, InboundStatus, OutboundStatus
 from casedesk.mail.parse import clean_text
@@ -118,7 +118,7 @@ def _headers(raw: bytes) -> list[tuple[str, str]]:
     ]
 
 
-@require_POST
+@post_only("mail:message", "pk")
 @agent_required
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     inbound = _access(request, pk)
@@ -133,7 +133,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("mail:message", "pk")
 @agent_required
 def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     inbound = _access(request, pk)
@@ -155,7 +155,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("mail:message", "pk")
 @agent_required
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     inbound = _access(request, pk)
@@ -211,7 +211,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mail/outbox.html", context)
 
 
-@require_POST
+@post_only("mail:outbox")
 @agent_required
 def send_again(request: HttpRequest, pk: int) -> HttpResponse:
     try:

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from casedesk.cases import downloads, presenters
 from casedesk.cases import services as cs
@@ -24,6 +23,7 @@ from casedesk.customers import services as customers
 from casedesk.customers.models import Subscription, SupportContact
 from casedesk.customers.roles import contact_of
 from casedesk.lib import clock
+from casedesk.lib.prg import post_only
 
 from . import search_views, submissions, subscription_page
 from .follow_context import follow_context
@@ -242,7 +242,7 @@ def _post_action(
     return render(request, "portal/case_detail.html", context, status=400)
 
 
-@require_POST
+@post_only("portal:case", "ref")
 @contact_required
 def reply(request: HttpRequest, ref: str) -> HttpResponse:
     def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
@@ -264,7 +264,7 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
     return _post_action(request, ref, ReplyForm, "reply_form", act, "Your reply was added.")
 
 
-@require_POST
+@post_only("portal:case", "ref")
 @contact_required
 def request_severity(request: HttpRequest, ref: str) -> HttpResponse:
     def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
@@ -280,7 +280,7 @@ def request_severity(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("portal:case", "ref")
 @contact_required
 def reopen(request: HttpRequest, ref: str) -> HttpResponse:
     def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
@@ -289,7 +289,7 @@ def reopen(request: HttpRequest, ref: str) -> HttpResponse:
     return _post_action(request, ref, ReopenForm, "reopen_form", act, "The case is open again.")
 
 
-@require_POST
+@post_only("portal:case", "ref")
 @contact_required
 def request_patch(request: HttpRequest, ref: str) -> HttpResponse:
     def act(contact: SupportContact, case: Case, data: dict[str, Any]) -> None:
@@ -344,7 +344,7 @@ def _subscription_page(
     return render(request, "portal/subscription.html", context, status=status)
 
 
-@require_POST
+@post_only("portal:subscription")
 @contact_required
 def edit_description(request: HttpRequest, pk: int) -> HttpResponse:
     contact: SupportContact = request.contact  # type: ignore[attr-defined]
@@ -367,7 +367,7 @@ def edit_description(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('portal:subscription')}#sub-{sub.pk}")
 
 
-@require_POST
+@post_only("portal:subscription")
 @contact_required
 def contact_request(request: HttpRequest) -> HttpResponse:
     """A contact asks to transfer their role or add a colleague; a support manager decides."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .columns import header
 from .queries import Attainment, Row, SeverityRow
 
 GROUPINGS = {
@@ -12,7 +13,7 @@ GROUPINGS = {
     "month": "month of receipt",
 }
 
-HEADER = (
+COLUMNS = (
     "group",
     "cases",
     "with_deadline",
@@ -69,7 +70,7 @@ def rows_of(result: Attainment, by: str) -> list[Row]:
 
 def table(result: Attainment, by: str) -> list[list[str]]:
     """Header, one line per group, then the total."""
-    return [list(HEADER), *(cells(r) for r in rows_of(result, by)), cells(result.total)]
+    return [header(COLUMNS), *(cells(r) for r in rows_of(result, by)), cells(result.total)]
 
 
 SEVERITY_HEADER = (

@@ -22,7 +22,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from casedesk.cases.models import Resolution
+from casedesk.cases.models import CaseKind, Environment, Resolution
+from casedesk.cases.wording import outcome_words
 from casedesk.console.decorators import agent_required
 from casedesk.customers.models import Customer
 from casedesk.lib import clock
@@ -32,6 +33,7 @@ from casedesk.lib.replica import current_read_alias, reads_from_replica
 from . import queries as q
 from . import visuals
 from .charts import monthly_attainment
+from .columns import header
 from .queries.effort import DEFINITIONS as EFFORT_DEFINITIONS
 from .queries.effort import csv_lines, effort_report
 from .ranges import clamp_to_data
@@ -213,7 +215,7 @@ def cases(request: HttpRequest) -> HttpResponseBase:
         return _stream_cases(qs.using(current_read_alias()), now, terms, f)
     page = Paginator(qs.values_list("id", flat=True), 100).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = list(q.case_rows(qs.filter(id__in=ids), now, terms))
+    rows = [_in_words(r, terms) for r in q.case_rows(qs.filter(id__in=ids), now, terms)]
     context = {
         "f": f,
         "form": form,
@@ -223,8 +225,21 @@ def cases(request: HttpRequest) -> HttpResponseBase:
         "query": _query(f, **extra),
         "defs": q.DEFINITIONS,
         "level_names": {k: terms.level_name(k) for k in terms.level_keys()},
+        "outcome_words": outcome_words(extra["outcome"]) if "outcome" in extra else "",
     }
     return render(request, "reports/cases.html", context)
+
+
+def _in_words(row: dict[str, Any], terms: q.TermsIndex) -> dict[str, Any]:
+    """A case row with the words its page shows beside the keys the CSV keeps."""
+    return {
+        **row,
+        "level_name": terms.level_name(row["level"]),
+        "kind_words": CaseKind(row["kind"]).label,
+        "environment_words": Environment(row["environment"]).label,
+        "resolution_words": Resolution(row["resolution"]).label if row["resolution"] else "",
+        "outcome_words": outcome_words(row["outcome"]),
+    }
 
 
 def _stream_cases(
@@ -233,7 +248,7 @@ def _stream_cases(
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
-        yield writer.writerow(q.CASE_COLUMNS)
+        yield writer.writerow(header(q.CASE_COLUMNS))
         for row in q.case_rows(qs, now, terms):
             yield writer.writerow([_csv_value(row[c]) for c in q.CASE_COLUMNS])
 
@@ -270,7 +285,8 @@ def effort(request: HttpRequest) -> HttpResponse:
     f, form, terms = _filters(request, now)
     rows = effort_report(f, now, terms)
     if request.GET.get("format") == "csv":
-        return _csv_response(csv_lines(rows), f"effort-{f.start}-{f.end}.csv")
+        lines = csv_lines(rows)
+        return _csv_response([header(lines[0]), *lines[1:]], f"effort-{f.start}-{f.end}.csv")
     context = {"f": f, "form": form, "rows": rows, "defs": EFFORT_DEFINITIONS, "query": _query(f)}
     return render(request, "reports/effort.html", context)
 
@@ -283,7 +299,7 @@ def resolution(request: HttpRequest) -> HttpResponse:
     f, form, terms = _filters(request, now)
     rows = q.resolution_times(f, terms)
     if request.GET.get("format") == "csv":
-        lines = [list(q.RESOLUTION_COLUMNS), *(r.csv() for r in rows)]
+        lines = [header(q.RESOLUTION_COLUMNS), *(r.csv() for r in rows)]
         return _csv_response(lines, f"resolution-{f.start}-{f.end}.csv")
     context = {
         "f": f,

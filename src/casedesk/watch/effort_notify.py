@@ -15,7 +15,7 @@ from .notify import enqueue_alert
 
 
 def _when(t: dt.datetime, zone: str) -> str:
-    return f"{tz.local_text(t, zone, '%a %Y-%m-%d %H:%M %Z')} ({t.astimezone(dt.UTC):%H:%M} UTC)"
+    return f"{tz.local_text(t, zone)} ({t.astimezone(dt.UTC):%H:%M} UTC)"
 
 
 def subject(case: Case, alert: SlaAlert) -> str:

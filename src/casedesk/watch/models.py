@@ -34,6 +34,7 @@ class CaseWatch(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name_plural = "case watches"
         indexes = [
             # The sweep: `next_alert_at <= now ORDER BY next_alert_at LIMIT n`. Its cost follows
             # the due rows, not the open cases.
@@ -54,6 +55,7 @@ class EffortWatch(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name_plural = "effort watches"
         indexes = [
             # The effort sweep: `next_at <= now ORDER BY next_at LIMIT n`; costs the due rows.
             models.Index(fields=["next_at"], name="watch_effort_next"),
@@ -103,6 +105,8 @@ class SlaAlert(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "SLA alert"
+        verbose_name_plural = "SLA alerts"
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind", "deadline"], name="watch_alert_once_per_deadline"
@@ -145,6 +149,7 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "webhook deliveries"
         indexes = [
             # The retry loop: `next_attempt_at <= now` (NULL once delivered or given up).
             models.Index(fields=["next_attempt_at"], name="watch_delivery_next"),

@@ -51,14 +51,14 @@ def message_id(alert: SlaAlert) -> str:
 
 
 def _when(t: dt.datetime, zone: str) -> str:
-    local = tz.local_text(t, zone, "%a %Y-%m-%d %H:%M %Z")
+    local = tz.local_text(t, zone)
     return f"{local} ({t.astimezone(dt.UTC):%H:%M} UTC)"
 
 
 def subject(case: Case, alert: SlaAlert) -> str:
     pending = case.severity_request == SeverityRequest.PENDING and case.requested_severity
     what = {
-        AlertKind.BREACH: "response target breached",
+        AlertKind.BREACH: "response deadline missed",
         AlertKind.PAGE: f"Severity {pending or case.severity} needs an engineer now",
     }.get(alert.kind, f"{alert.kind.removeprefix('warn')}% of the response time used")
     return f"[{case.tracking_number}] SLA: {what} ({case.customer.name}, Sev {case.severity})"
@@ -76,9 +76,12 @@ def body(case: Case, alert: SlaAlert) -> str:
     if case.response_deadline:
         lines.append(f"First response due: {_when(case.response_deadline, zone)}")
     if alert.kind == AlertKind.BREACH:
-        lines.append("No first response has been sent and the response target has passed.")
+        lines.append("No first response has been sent, and the response deadline has passed.")
     elif alert.kind == AlertKind.PAGE:
-        lines.append("The customer's case pages the on-duty engineer (no pager URL configured).")
+        lines.append(
+            "This case pages the on-duty engineer. No pager URL is configured, so this mail is "
+            "the page."
+        )
     else:
         lines.append("No first response yet: reply to the customer before the deadline.")
     assignee = case.assignee.get_username() if case.assignee else "nobody"

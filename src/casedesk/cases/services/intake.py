@@ -19,6 +19,7 @@ from casedesk.cases.models import (
     SeverityRequest,
     Status,
 )
+from casedesk.cases.notifications import schedule_acknowledgement
 from casedesk.customers import services as customers
 from casedesk.customers.models import Release, Subscription, SupportContact
 from casedesk.lib import clock
@@ -284,6 +285,8 @@ def open_case_recorded(
         record_all(events)
         stored = files.store(case, events[0], attachments, received_at, public=True)
         watch_new_case(case)
+        if channel != Channel.EMAIL:  # mail intake acknowledges with its own thread headers
+            schedule_acknowledgement(case.pk, "", [], [])
     return Opened(case, events, stored)
 
 

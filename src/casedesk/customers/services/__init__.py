@@ -42,6 +42,7 @@ from .descriptions import (
     description_refusal,
     edit_project_description,
 )
+from .designate import add_contact_with_login, transfer_contact_with_login
 from .entitlement import (
     can_open_case,
     customer_subscription,
@@ -83,6 +84,8 @@ from .statements import mail_statement, statement_recipients
 from .terms_versions import configured_terms_text, current_terms_version, terms_version_for
 
 __all__ = [
+    "add_contact_with_login",
+    "transfer_contact_with_login",
     "EntitlementError",
     "QuotaExceeded",
     "QuotaNotice",

@@ -28,7 +28,7 @@ from .contacts import (
     transfer_contact,
 )
 from .errors import EntitlementError, require_manager
-from .logins import create_login, send_invitation
+from .logins import new_login, send_invitation
 
 Kind = ContactRequest.Kind
 Status = ContactRequest.Status
@@ -118,21 +118,12 @@ def _pending(req: ContactRequest) -> ContactRequest:
     return locked
 
 
-def _new_login(email: str) -> Any:
-    user, created = create_login(email, email)
-    if not created:
-        raise EntitlementError(
-            f"A login named {email} already exists; designate that person in the admin instead."
-        )
-    return user
-
-
 def approve(actor: Any, req: ContactRequest, at: dt.datetime) -> SupportContact:
     """Run the request through the contact services; the new contact gets a sign-in link."""
     require_manager(actor, "approve contact requests")
     with transaction.atomic():
         req = _pending(req)
-        user = _new_login(req.email)
+        user = new_login(req.email)
         asker = req.requested_by
         if req.kind == Kind.TRANSFER:
             new = transfer_contact(actor, asker, name=req.name, email=req.email, at=at, user=user)

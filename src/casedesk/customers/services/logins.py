@@ -35,6 +35,16 @@ def create_login(username: str, email: str) -> tuple[Any, bool]:
     return user, created
 
 
+def new_login(email: str) -> Any:
+    """A new login named by the e-mail address; refused if that login exists already."""
+    user, created = create_login(email, email)
+    if not created:
+        raise EntitlementError(
+            f"A login named {email} already exists; designate that person in the admin instead."
+        )
+    return user
+
+
 def awaits_first_password(user: Any) -> bool:
     return bool(user.is_active and not user.has_usable_password())
 

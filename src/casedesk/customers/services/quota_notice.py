@@ -17,7 +17,7 @@ from .quota import QuotaStatus, quota_status
 class QuotaNotice:
     severities: tuple[int, ...]
     status: QuotaStatus
-    text: str  # "Severity 1 and 2 incidents used: 9 of 10 until 2027-07-19"
+    text: str  # "9 of 10 Severity 1/2 incidents used this subscription year (renews 2027-07-19)"
     warning: str  # what happens to a request now; "" while incidents are left
 
     @property
@@ -27,11 +27,6 @@ class QuotaNotice:
     @property
     def lines(self) -> list[str]:
         return [self.text, self.warning] if self.warning else [self.text]
-
-
-def _and(numbers: tuple[int, ...]) -> str:
-    words = [str(n) for n in numbers]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _or(numbers: tuple[int, ...]) -> str:
@@ -47,8 +42,8 @@ def quota_notice(subscription: Subscription, at: dt.datetime) -> QuotaNotice | N
     status = quota_status(subscription, at)
     renews = status.renews_on
     text = (
-        f"Severity {_and(quota.severities)} incidents used: "
-        f"{status.used} of {status.limit} until {renews}"
+        f"{status.used} of {status.limit} Severity {'/'.join(map(str, quota.severities))} "
+        f"incidents used this subscription year (renews {renews})"
     )
     warning = ""
     if status.exhausted:
