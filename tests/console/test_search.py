@@ -58,6 +58,12 @@ def test_a_backwards_date_range_is_explained_and_kept(agent, searchable):
     assert 'value="heartbeats"' in html
 
 
+def test_a_day_past_the_calendar_is_refused_with_the_range(agent, searchable):
+    response = agent.get("/console/search/", {"q": "heartbeats", "received_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Pick a day between 1970-01-01 and 2999-12-31." in response.content.decode()
+
+
 def test_dates_are_days_in_pacific_time(agent, searchable):
     # The cases were received on 23 Nov 2026 (Pacific), the morning.
     html = agent.get("/console/search/", {"q": "heartbeats", "received_to": "2026-11-22"})

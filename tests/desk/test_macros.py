@@ -35,7 +35,7 @@ def test_it_fills_the_placeholders_in_the_contacts_time_zone(world, now, shared)
     case = open_case(world.alice)
     assert fill_macro(shared, case) == (
         f"Hello Alice Adams, {case.tracking_number} gets a first answer by "
-        "Tue 24 Nov 2026 19:00 CET."
+        "Tue 24 Nov 2026, 19:00 CET."
     )
 
 

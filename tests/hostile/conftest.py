@@ -33,6 +33,7 @@ class Target:
     def fillers(self) -> dict[str, str]:
         return {
             "ref": self.ref,
+            "other": self.ref,  # a linked case (issue 18's links)
             "pk": str(self.attachment),
             "id": "1",
             "object_id": "1",

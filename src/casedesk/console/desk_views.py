@@ -33,7 +33,10 @@ def use_macro_view(request: HttpRequest, ref: str) -> HttpResponse:
         macro = macros.access_macro(request.user, request.POST.get("macro_pick", ""))
         text = macros.fill_macro(macro, case)
     except cases.CaseError as exc:
-        form = RespondForm(initial={"body": typed})
+        # Bound to what was typed, so the refusal shows with the text kept (an unbound form
+        # has no errors to add to).
+        form = RespondForm(data={"body": typed})
+        form.is_valid()
         form.add_error(None, exc.message)
         return case_views.render_case(request, case, {"respond": form}, status=400)
     body = f"{typed.rstrip()}\n\n{text}" if typed.strip() else text

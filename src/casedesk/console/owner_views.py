@@ -28,7 +28,9 @@ def _back(request: HttpRequest, ref: str) -> HttpResponseRedirect:
     """To the page the button was on (the queue keeps its filters), else the case."""
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    return redirect(target if target and safe else reverse("console:case", args=[ref]))
+    if target.startswith("/") and safe:  # a path on this site; never a view name to reverse
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("console:case", args=[ref]))
 
 
 def _act(request: SignedInRequest, ref: str, act: Callable[[Case], str]) -> HttpResponse:

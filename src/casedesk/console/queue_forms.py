@@ -11,6 +11,7 @@ from django import forms
 from casedesk.cases.models import SupportGroup
 from casedesk.cases.services.bulk import ACTIONS, STATUSES
 from casedesk.customers.models import TermsVersion
+from casedesk.lib.inputs import parse_id
 
 NOBODY = "none"
 # What each action needs, and the sentence when it is missing.
@@ -78,4 +79,4 @@ def exclusion_choices(versions: Iterable[TermsVersion]) -> list[tuple[str, str]]
 
 def picked(value: str) -> int | None:
     """A chosen person or group id; None for "Nobody"/"No group" (or nothing chosen)."""
-    return int(value) if value and value != NOBODY and value.isdigit() else None
+    return parse_id(value) if value != NOBODY else None

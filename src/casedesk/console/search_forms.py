@@ -27,6 +27,10 @@ def statuses(value: str) -> tuple[str, ...]:
     return tuple(str(s) for s in groups.get(value, (value,) if value else ()))
 
 
+# Cases have no receipt outside these days; the bounds also keep a day's end representable.
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
+
+
 def day_bounds(
     start: dt.date | None, end: dt.date | None, zone: str
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -44,6 +48,20 @@ class DateRangeMixin(forms.Form):
     received_to = forms.DateField(
         label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def _in_range(self, name: str) -> dt.date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(
+                f"Pick a day between {FIRST_DAY:%Y-%m-%d} and {LAST_DAY:%Y-%m-%d}."
+            )
+        return day
+
+    def clean_received_from(self) -> dt.date | None:
+        return self._in_range("received_from")
+
+    def clean_received_to(self) -> dt.date | None:
+        return self._in_range("received_to")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

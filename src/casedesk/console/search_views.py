@@ -13,16 +13,17 @@ from casedesk.search.services.sql import CANDIDATES
 
 from . import queue as q
 from .decorators import agent_required
+from .queue_page import filter_choices
 from .search_forms import SearchForm
 
 
 @agent_required
 def search(request: HttpRequest) -> HttpResponse:
-    agents, levels = q.assignable_agents(), q.level_choices()
+    agents, choices = q.assignable_agents(), filter_choices()
     form = SearchForm(
         request.GET or None,
-        levels=levels,
-        customers=q.customer_choices(),
+        levels=choices.levels,
+        customers=choices.customers,
         assignees=[(str(a.pk), a.get_full_name() or a.get_username()) for a in agents],
     )
     page_number = parse_id(request.GET.get("page", "1")) or 1
@@ -41,7 +42,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "people": people,
-        "rows": _rows(results, dict(levels)),
+        "rows": _rows(results, dict(choices.levels)),
         "searched": searched,
         "tz": DEFAULT_TIME_ZONE,
         "candidates": CANDIDATES,
