@@ -202,13 +202,13 @@ def test_sla_history_of_both_stays_verified_and_explained(world, pair):
         target_explained = io.StringIO()
         call_command("sla", "explain", original.tracking_number, stdout=target_explained)
     assert (
-        f"Merged into {original.tracking_number} on Mon 01 Jun 2026 13:00 PDT by agent: closed "
+        f"Merged into {original.tracking_number} on Mon 01 Jun 2026, 13:00 PDT by agent: closed "
         "as its duplicate. The deadline and the outcome above are this case's own, as recorded; "
         f"the work goes on in {original.tracking_number}."
     ) in explained.getvalue()
     assert "Resolution: duplicate (closed)" in explained.getvalue()
     assert (
-        f"{duplicate.tracking_number} was merged into this case on Mon 01 Jun 2026 13:00 PDT by "
+        f"{duplicate.tracking_number} was merged into this case on Mon 01 Jun 2026, 13:00 PDT by "
         "agent; its messages were copied here. A merge is not a response: this case's deadline "
         "did not change."
     ) in target_explained.getvalue()

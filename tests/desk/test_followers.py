@@ -90,3 +90,9 @@ def test_a_watching_engineer_gets_internal_notes_but_not_their_own(world, raj):
     followers.watch(raj, case, on=False)
     later = cs.add_note(world.agent, case, "Fixed.")
     assert not OutboundMessage.objects.filter(key=f"watch:{later.pk}").exists()
+
+
+def test_an_address_with_a_nul_byte_is_refused_in_words(world):
+    case = cs.open_case(world.alice, channel="web", subject="Down")
+    with pytest.raises(cs.CaseError, match="NUL character"):
+        followers.add_follower(world.agent, case, "bob\x00@acme.example")

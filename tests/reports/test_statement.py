@@ -80,7 +80,7 @@ def test_it_lists_and_explains_the_late_cases(world, month, now):
     assert breached.row["outcome"] == "breached"
     assert (breached.row["late_minutes"], breached.row["late_business_minutes"]) == (90, 60)
     assert any("Cluster degraded." in line for line in breached.explanation)
-    assert breached.explanation[-1].startswith("First response: Mon 09 Nov 2026 17:30 PST")
+    assert breached.explanation[-1].startswith("First response: Mon 09 Nov 2026, 17:30 PST")
     overdue = late[month["std_overdue"].tracking_number]
     assert overdue.row["outcome"] == "overdue"
     assert any("Production down." in line for line in overdue.explanation)

@@ -16,6 +16,7 @@ from casedesk.customers.models import SupportContact
 from casedesk.customers.roles import contact_of, is_agent
 from casedesk.desk.models import Follower, Watcher
 from casedesk.lib import clock
+from casedesk.lib.inputs import text_problem
 
 CC_LABEL = "Cc of the customer's mail"
 
@@ -39,6 +40,7 @@ def candidates(case: Case) -> list[SupportContact]:
 
 def add_follower(actor: Any, case: Case, email: str) -> Follower:
     """An engineer, the reporter, or the colleague themselves adds a contact by address."""
+    email = _address(email)
     _may_manage(actor, case, email)
     contact = _contact(case, email)
     if contact.pk == case.contact_id:
@@ -54,6 +56,7 @@ def add_follower(actor: Any, case: Case, email: str) -> Follower:
 
 
 def remove_follower(actor: Any, case: Case, email: str) -> None:
+    email = _address(email)
     _may_manage(actor, case, email)
     found = Follower.objects.filter(case=case, contact__email__iexact=email.strip())
     if not found.delete()[0]:
@@ -74,6 +77,14 @@ def add_from_cc(case: Case, addresses: Iterable[str]) -> list[Follower]:
             )
             added.append(follower)
     return added
+
+
+def _address(email: str) -> str:
+    """The typed address, or a refusal a person can act on (no database stores a NUL)."""
+    problem = text_problem(email)
+    if problem:
+        raise CaseError(f"The address {problem}; type it again.", "email")
+    return email.strip()
 
 
 def _contact(case: Case, email: str) -> SupportContact:
