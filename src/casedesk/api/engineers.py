@@ -13,6 +13,7 @@ from pydantic import Field
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import PatchRequest, SeverityRequest, is_open_sql
+from casedesk.desk.services import collision
 
 from . import present
 from .caller import ERRORS, case_for, require_engineer
@@ -27,6 +28,7 @@ from .schemas import (
     PatchOut,
     ReasonIn,
     ReplyIn,
+    ResponseIn,
     SeverityIn,
     StatusIn,
 )
@@ -75,10 +77,12 @@ def _done(request: HttpRequest, ref: str) -> dict[str, Any]:
 
 
 @router.post("/cases/{ref}/responses", response={200: CaseOut, **ERRORS})
-def respond(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
+def respond(request: HttpRequest, ref: str, payload: ResponseIn) -> Any:
     """A public reply to the customer; the first one stops the response clock."""
     case = case_for(request, ref)
-    cs.respond(require_engineer(request, "reply to customers"), case, payload.body)
+    engineer = require_engineer(request, "reply to customers")
+    collision.refuse_if_replied_since(engineer, case, payload.seen_event)
+    cs.respond(engineer, case, payload.body)
     return _done(request, ref)
 
 

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from casedesk.cases.services.sections import MAX_SECTION
+from casedesk.lib.inputs import MAX_ID
 
 # The services check severity ranges and empty text, so each refusal carries the service's own
 # sentence; the document states those same rules (json_schema_extra), so a client or a
@@ -65,6 +66,19 @@ class OpenCaseIn(Schema):
 
 class ReplyIn(Schema):
     body: Text
+
+
+class ResponseIn(ReplyIn):
+    seen_event: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description=(
+            "Optional: the id of the newest event you read (`timeline` of GET /api/cases/{ref}). When "
+            "someone else has replied publicly since, the reply is refused once (400, field "
+            "'body') so you read theirs first; send again to reply anyway."
+        ),
+    )
 
 
 class SeverityRequestIn(Schema):
