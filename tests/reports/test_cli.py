@@ -67,3 +67,14 @@ def test_it_refuses_an_unknown_level_and_a_bad_date(world, now):
     with pytest.raises(CommandError) as exc:
         report("--from", "2026-11-02", "--to", "2026-11-01")
     assert str(exc.value) == "--from 2026-11-02 is after --to 2026-11-01; swap them"
+
+
+def test_a_range_past_the_data_is_cut_to_it_and_says_so(month, now):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "report", "sla", "--from", "1900-01-01", "--to", "2100-12-31", stdout=out, stderr=err
+    )
+    first_line = out.getvalue().splitlines()[0]
+    assert first_line.startswith("SLA attainment, cases received 2026-")
+    assert "to 2026-11-23 (America/Los_Angeles)" in first_line  # today, the last day with data
+    assert "the span of the data; you asked for 1900-01-01 to 2100-12-31." in err.getvalue()

@@ -12,6 +12,7 @@ from django.db.utils import OperationalError, ProgrammingError
 from casedesk.lib import clock
 from casedesk.lib.replica import reads_from_replica
 from casedesk.reports import queries as q
+from casedesk.reports.ranges import clamp_to_data
 from casedesk.reports.tables import GROUPINGS, render_text, table
 
 
@@ -69,6 +70,14 @@ class Command(BaseCommand):
         start = _date(options["start"]) if options["start"] else end - dt.timedelta(days=89)
         if start > end:
             raise CommandError(f"--from {start} is after --to {end}; swap them")
+        # As on the reports page: past the cases there is nothing to count, only empty months.
+        asked = (start, end)
+        start, end = clamp_to_data(start, end, q.data_span(now, terms.tz))
+        if (start, end) != asked:
+            self.stderr.write(
+                f"Showing {start} to {end}, the span of the data; you asked for "
+                f"{asked[0]} to {asked[1]}."
+            )
         level = options["level"]
         if level and level not in terms.level_keys():
             known = ", ".join(terms.level_keys())
