@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.lib import clock
 
-from .conftest import open_case, refused
+from .conftest import NOW, open_case, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +264,18 @@ def test_an_engineer_uploads_a_reply_or_an_internal_file(agent, alice, world):
         "The reply is empty.",
         "body",
     )
+
+
+def test_the_queue_puts_cases_waiting_on_the_customer_last(agent, world):
+    waiting = open_case(world.carol, minutes_ago=600, subject="waiting")  # Signature: 2 hours
+    with clock.pinned(NOW - dt.timedelta(minutes=590)):
+        cs.respond(world.agent, waiting, "Which version?")
+        cs.ask_customer(world.agent, waiting, "Which version?")
+    later = open_case(world.alice, subject="later")  # Premium: one business day
+    overdue = open_case(world.carol, minutes_ago=150, subject="overdue")
+    rows = agent.get("/api/queue").json()["items"]
+    assert [r["ref"] for r in rows] == [
+        overdue.tracking_number,
+        later.tracking_number,
+        waiting.tracking_number,
+    ]

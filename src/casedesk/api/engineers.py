@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from pydantic import Field
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import PatchRequest, SeverityRequest, is_open_sql
+from casedesk.cases.queue_order import needs_action_first
 from casedesk.desk.services import collision
+from casedesk.lib import clock
 
 from . import present
 from .caller import ERRORS, case_for, require_engineer
@@ -49,7 +50,9 @@ class QueueFilters(Paging):
 
 @router.get("/queue", response={200: CasePage, **ERRORS}, summary="The engineers' queue")
 def queue(request: HttpRequest, filters: Query[QueueFilters]) -> dict[str, Any]:
-    """Open cases, earliest response deadline first; no deadline (reasonable efforts) last."""
+    """Open cases in the order of what needs action next: overdue or due within the hour first,
+    then quiet cases and public updates due, later deadlines, answered cases by when something
+    is next due, and cases waiting on the customer or a scheduled release last."""
     user = require_engineer(request, "see the queue")
     cases = cs.cases_visible_to(user).filter(is_open_sql())  # the queue index's condition
     if filters.severity is not None:
@@ -68,8 +71,8 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> dict[str, Any]:
         cases = cases.filter(kind=filters.kind)
     if filters.environment:
         cases = cases.filter(environment=filters.environment)
-    order = (F("response_deadline").asc(nulls_last=True), "received_at", "id")
-    return page_of(request, cases.order_by(*order), filters)
+    # The console's order (issue 18): what needs action next, waiting on the customer last.
+    return page_of(request, needs_action_first(cases, clock.now()), filters)
 
 
 def _done(request: HttpRequest, ref: str) -> dict[str, Any]:

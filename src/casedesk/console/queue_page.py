@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from casedesk.cases.models import Case
+from casedesk.cases.queue_order import needs_action_first
 from casedesk.customers.models import DEFAULT_TIME_ZONE, Subscription
 from casedesk.lib import clock
 
@@ -20,7 +21,6 @@ from . import queue as q
 from .decorators import agent_required
 from .forms import QueueFilterForm
 from .queue_forms import BulkForm, exclusion_choices
-from .queue_order import needs_action_first
 
 PAGE_SIZE = 50
 SCOPES = {"all": "All", "mine": "Mine", "groups": "My groups", "unassigned": "Unassigned"}
