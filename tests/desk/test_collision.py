@@ -10,7 +10,7 @@ from django.test import Client
 
 from casedesk.cases import services as cs
 from casedesk.cases.models import EventKind
-from casedesk.desk.services.collision import last_event_id
+from casedesk.cases.services.collision import last_event_id
 from casedesk.lib import clock
 from tests.console.conftest import field_errors, typed
 
@@ -74,3 +74,16 @@ def test_an_internal_note_by_another_engineer_does_not_block(agent_client, world
     cs.add_note(raj, case, "Looks like the lock bug.")
     response = agent_client.post(url(case, "respond"), {"body": "On it.", "seen_event": seen})
     assert response.status_code == 302
+
+
+def test_the_reply_service_checks_under_the_cases_lock(world, raj):
+    """The check is part of `respond` (inside its locked transaction), so every interface that
+    passes `seen_event` gets it, and a refused reply records nothing."""
+    case = open_case(world.alice)
+    seen = last_event_id(case)
+    cs.respond(raj, case, "Restart the scheduler, please.")
+    with pytest.raises(cs.CaseError, match="Raj replied at .* while you were writing"):
+        cs.respond(world.agent, case, "Try a restart.", seen_event=seen)
+    assert case.events.filter(kind=EventKind.REPLIED).count() == 1
+    cs.respond(world.agent, case, "Try a restart.", seen_event=last_event_id(case))
+    assert case.events.filter(kind=EventKind.REPLIED).count() == 2

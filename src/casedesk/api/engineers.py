@@ -13,7 +13,6 @@ from pydantic import Field
 from casedesk.cases import services as cs
 from casedesk.cases.models import PatchRequest, SeverityRequest, is_open_sql
 from casedesk.cases.queue_order import needs_action_first
-from casedesk.desk.services import collision
 from casedesk.lib import clock
 
 from . import present
@@ -84,8 +83,7 @@ def respond(request: HttpRequest, ref: str, payload: ResponseIn) -> Any:
     """A public reply to the customer; the first one stops the response clock."""
     case = case_for(request, ref)
     engineer = require_engineer(request, "reply to customers")
-    collision.refuse_if_replied_since(engineer, case, payload.seen_event)
-    cs.respond(engineer, case, payload.body)
+    cs.respond(engineer, case, payload.body, seen_event=payload.seen_event)
     return _done(request, ref)
 
 

@@ -18,7 +18,7 @@ from casedesk.cases.models import Case, PatchRequest, SeverityRequest
 from casedesk.cases.presenters import sla_panel, timeline
 from casedesk.core.zones import zone_beside
 from casedesk.customers import services as customers
-from casedesk.desk.services import collision, macros
+from casedesk.desk.services import macros
 from casedesk.lib import clock
 from casedesk.lib.prg import post_only
 from casedesk.lib.requests import SignedInRequest
@@ -170,8 +170,13 @@ def _act(
 def respond_view(request: SignedInRequest, ref: str) -> HttpResponse:
     def do(case: Case, data: dict[str, Any]) -> str:
         macro = macros.access_macro(request.user, data["macro"]) if data["macro"] else None
-        collision.refuse_if_replied_since(request.user, case, data["seen_event"])
-        cases.respond(request.user, case, data["body"], attachments=data["attachments"])
+        cases.respond(
+            request.user,
+            case,
+            data["body"],
+            attachments=data["attachments"],
+            seen_event=data["seen_event"],
+        )
         done = macros.after_reply(request.user, case, macro) if macro else []
         return " ".join([f"Reply sent to {case.contact.name}.", *done])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from casedesk.cases.models import Case
+from casedesk.cases.services.collision import last_event_id
 from casedesk.desk.services import followers, macros, presence
-from casedesk.desk.services.collision import last_event_id
 
 
 def desk_context(user: Any, case: Case) -> dict[str, Any]:

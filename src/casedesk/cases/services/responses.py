@@ -13,6 +13,7 @@ from casedesk.lib import clock
 
 from . import attachments as files
 from .access import require_agent
+from .collision import refuse_if_replied_since
 from .errors import CaseError
 from .events import record
 from .groups import mark_taken
@@ -33,8 +34,10 @@ def respond(
     at: dt.datetime | None = None,
     attachments: Sequence[files.FileSpec] = (),
     message_id: str = "",
+    seen_event: int | None = None,
 ) -> CaseEvent:
-    """A public reply to the customer; the first one stops the response clock."""
+    """A public reply to the customer; the first one stops the response clock. `seen_event`:
+    the newest event the engineer read; another public reply since then refuses this one once."""
     require_agent(agent, "reply to customers")
     if not body.strip():
         raise CaseError("The reply is empty.", field="body")
@@ -42,6 +45,7 @@ def respond(
     at = at or clock.now()
     with transaction.atomic():
         case = _locked(case)
+        refuse_if_replied_since(agent, case, seen_event)
         if case.assignee_id is None:  # issue 18: the first reply by an engineer takes the case
             mark_taken(agent, case, at)
         first = case.first_response_at is None

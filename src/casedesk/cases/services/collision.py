@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from casedesk.cases.models import Case, CaseEvent, EventKind
-from casedesk.cases.services.errors import CaseError
 from casedesk.lib.tz import local_text
+
+from .errors import CaseError
 
 REPLIES = (EventKind.REPLIED, EventKind.CUSTOMER_REPLIED)
 
@@ -19,7 +20,8 @@ def last_event_id(case: Case) -> int:
 def refuse_if_replied_since(user: Any, case: Case, seen_event_id: int | None) -> None:
     """Refuse when another public reply came after the page the reply was typed on.
 
-    No id (the API, an old form): nothing to compare, the reply goes through.
+    No id (an API client that does not send one, an old form): the reply goes through.
+    `respond` runs this under the case's lock, so two replies at one instant cannot both pass.
     """
     if seen_event_id is None:
         return
