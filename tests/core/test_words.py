@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 
 from casedesk.core import demo_data
 from casedesk.lib import clock
@@ -69,14 +70,11 @@ def _crawl(client, start: str) -> dict[str, str]:  # type: ignore[no-untyped-def
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The demo's world, seeded once for this module and removed after it."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            with clock.pinned(clock.now()):
-                demo_data.seed(progress=lambda _: None, cases=2)
-            yield
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        with clock.pinned(clock.now()):
+            demo_data.seed(progress=lambda _: None, cases=2)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from casedesk.customers import services
+from casedesk.customers.roles import ensure_groups
 from tests.console.conftest import NOW, agent_client, now, open_case  # noqa: F401 - fixtures
 from tests.world import SETUP_AT, _user
 
@@ -11,8 +13,6 @@ from tests.world import SETUP_AT, _user
 @pytest.fixture
 def ann(world):  # type: ignore[no-untyped-def]
     """Alice's colleague at Acme, with a portal login."""
-    from casedesk.customers import services
-
     return services.add_contact(
         world.manager,
         world.acme,
@@ -26,8 +26,6 @@ def ann(world):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def raj(world):  # type: ignore[no-untyped-def]
     """A second support engineer."""
-    from casedesk.customers.roles import ensure_groups
-
     user = _user("raj", first_name="Raj")
     user.groups.add(ensure_groups()[0])
     return user

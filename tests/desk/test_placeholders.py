@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from casedesk.desk.placeholders import PlaceholderError, fill, names_in
@@ -39,9 +42,6 @@ def test_it_says_which_value_is_missing() -> None:
 
 
 def test_the_module_imports_no_django() -> None:
-    import subprocess
-    import sys
-
     code = "import casedesk.desk.placeholders, sys; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
